@@ -1,0 +1,38 @@
+/** `bes serve`: what `npm start` runs. */
+import { Command, Option } from 'commander';
+import { mkdir } from 'node:fs/promises';
+import { serve } from '@hono/node-server';
+import { createApp } from '../../server/app.ts';
+import { openStore } from '../../store/open-store.ts';
+import { configFrom, withStoreOptions, type StoreCliOptions } from '../store-options.ts';
+import { VERSION } from '../../version.ts';
+
+export function serveCommand(_setExit: (code: number) => void): Command {
+  return withStoreOptions(new Command('serve'))
+    .description('serve OpenBES over HTTP (creates the data folder and database on first start)')
+    .addOption(new Option('--port <port>', 'TCP port (0 picks a free one)').env('PORT'))
+    .addOption(new Option('--host <host>', 'address to listen on').env('HOST'))
+    .action(async (options: StoreCliOptions & { port?: string; host?: string }) => {
+      const config = configFrom(options);
+      await mkdir(config.dataDir, { recursive: true });
+      const store = await openStore(config);
+      const app = createApp({ store, version: VERSION });
+      await new Promise<void>((resolveStopped) => {
+        const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+          const where = config.databaseUrl === undefined ? `data in ${config.dataDir}` : 'data in PostgreSQL';
+          console.log(`OpenBES ${VERSION} listening on http://${config.host}:${info.port} (${where})`);
+        });
+        server.on('error', (error) => {
+          console.error(`bes serve: ${error.message}`);
+          process.exitCode = 1;
+          resolveStopped();
+        });
+        const stop = () => {
+          server.close(() => resolveStopped());
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await store.close();
+    });
+}

@@ -1,0 +1,64 @@
+/**
+ * Configuration: defaults, then environment, then command-line options, parsed once into a frozen value.
+ */
+import { resolve, join } from 'node:path';
+import { hostname } from 'node:os';
+
+export interface Config {
+  /** Folder for the embedded database, the ledger key and the checkpoint file. */
+  readonly dataDir: string;
+  /** PostgreSQL connection URL; when absent the embedded SQLite database is used. */
+  readonly databaseUrl: string | undefined;
+  readonly port: number;
+  readonly host: string;
+  readonly ledger: {
+    readonly name: string;
+    readonly keysDir: string;
+    readonly checkpointFile: string;
+    readonly everyEvents: number;
+    readonly everyMs: number;
+  };
+}
+
+export interface ConfigOverrides {
+  readonly data?: string;
+  readonly databaseUrl?: string;
+  readonly port?: string | number;
+  readonly host?: string;
+}
+
+export class ConfigError extends Error {
+  readonly code = 'invalid_config';
+}
+
+function integer(name: string, text: string | number | undefined, fallback: number, min: number, max: number): number {
+  if (text === undefined || text === '') return fallback;
+  const n = typeof text === 'number' ? text : Number(text);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got ${String(text)}`);
+  return n;
+}
+
+/** Reads the configuration from `env` and explicit overrides (command-line options win). */
+export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const dataDir = resolve(overrides.data ?? env.BES_DATA ?? './data');
+  const databaseUrl = overrides.databaseUrl ?? (env.BES_DATABASE_URL || undefined);
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('the database URL must start with postgres:// or postgresql://');
+  }
+  const keysDir = resolve(env.BES_KEYS ?? join(dataDir, 'keys'));
+  const name = env.BES_LEDGER_NAME ?? `openbes-${hostname().replace(/[^A-Za-z0-9.-]/g, '-')}`;
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) throw new ConfigError('BES_LEDGER_NAME may hold letters, digits, ".", "_" and "-" only');
+  return Object.freeze({
+    dataDir,
+    databaseUrl,
+    port: integer('port', overrides.port ?? env.PORT, 3000, 0, 65535),
+    host: overrides.host ?? env.HOST ?? '127.0.0.1',
+    ledger: Object.freeze({
+      name,
+      keysDir,
+      checkpointFile: resolve(env.BES_CHECKPOINT_FILE ?? join(dataDir, 'checkpoints.jsonl')),
+      everyEvents: integer('BES_CHECKPOINT_EVERY_EVENTS', env.BES_CHECKPOINT_EVERY_EVENTS, 1000, 1, 1e9),
+      everyMs: integer('BES_CHECKPOINT_EVERY_SECONDS', env.BES_CHECKPOINT_EVERY_SECONDS, 60, 0, 86_400) * 1000,
+    }),
+  });
+}

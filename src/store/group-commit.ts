@@ -1,0 +1,116 @@
+/**
+ * Group commit: concurrent appends wait in a queue and are written together, one transaction and one
+ * durable flush for the whole group, each command isolated by a savepoint so one refusal or conflict does
+ * not fail its neighbours. An append is acknowledged only after the commit that holds it succeeded.
+ */
+import type { Backend, EventRow, LogState } from './backend.ts';
+import type { AppendRequest, AppendResult } from './event-store.ts';
+import { appendCommand, validateAppend, type LogCursor } from './append-command.ts';
+
+interface Pending {
+  readonly request: AppendRequest;
+  readonly resolve: (result: AppendResult) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+type Outcome = { ok: true; result: AppendResult } | { ok: false; error: unknown };
+
+export interface GroupCommitOptions {
+  readonly backend: Backend;
+  /** Server time; injected so tests can control it. */
+  readonly clock: () => Date;
+  /** Most commands written in one transaction. */
+  readonly maxBatch: number;
+  /** Called after each successful commit with the rows it made durable, in order, and the log state after them. */
+  readonly onCommitted: (rows: readonly EventRow[], log: LogState) => void;
+}
+
+export class GroupCommitter {
+  private readonly options: GroupCommitOptions;
+  private readonly queue: Pending[] = [];
+  private draining = false;
+
+  constructor(options: GroupCommitOptions) {
+    this.options = options;
+  }
+
+  /** Queues one command; resolves once it is durably committed. */
+  append(request: AppendRequest): Promise<AppendResult> {
+    return new Promise<AppendResult>((resolve, reject) => {
+      try {
+        validateAppend(request);
+      } catch (error) {
+        reject(error);
+        return;
+      }
+      this.queue.push({ request, resolve, reject });
+      if (!this.draining) void this.drain();
+    });
+  }
+
+  /** Resolves when nothing is queued or being written. */
+  async idle(): Promise<void> {
+    while (this.draining || this.queue.length > 0) await new Promise((r) => setImmediate(r));
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.queue.length > 0) {
+        // Yield once so appends issued in the same tick join this group.
+        await new Promise((r) => setImmediate(r));
+        const batch = this.queue.splice(0, this.options.maxBatch);
+        await this.writeBatch(batch);
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async writeBatch(batch: readonly Pending[]): Promise<void> {
+    const outcomes: Outcome[] = [];
+    const committed: EventRow[] = [];
+    let after: LogState | undefined;
+    try {
+      await this.options.backend.write(async (tx) => {
+        const state = await tx.lockLog();
+        const log: LogCursor = { size: state.size, frontier: [...state.frontier] };
+        const recordedAt = this.options.clock().toISOString();
+        if (batch.length === 1) {
+          // Alone in its transaction: an error rolls back the whole transaction, no savepoint needed.
+          const { result, rows } = await appendCommand(tx, batch[0]!.request, log, recordedAt);
+          outcomes.push({ ok: true, result });
+          committed.push(...rows);
+        } else {
+          for (const pending of batch) {
+            const before = { size: log.size, frontier: log.frontier };
+            await tx.savepoint();
+            try {
+              const { result, rows } = await appendCommand(tx, pending.request, log, recordedAt);
+              await tx.releaseSavepoint();
+              outcomes.push({ ok: true, result });
+              committed.push(...rows);
+            } catch (error) {
+              await tx.rollbackToSavepoint();
+              log.size = before.size;
+              log.frontier = before.frontier;
+              outcomes.push({ ok: false, error });
+            }
+          }
+        }
+        if (log.size !== state.size) await tx.saveLogState(log);
+        after = { size: log.size, frontier: log.frontier };
+      });
+    } catch (error) {
+      // Nothing of this group is durable: every command in it fails, none is acknowledged.
+      for (const pending of batch) pending.reject(error);
+      return;
+    }
+    batch.forEach((pending, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) pending.resolve(outcome.result);
+      else pending.reject(outcome.error);
+    });
+    if (committed.length > 0 && after !== undefined) this.options.onCommitted(committed, after);
+  }
+}

@@ -1,0 +1,273 @@
+/**
+ * The embedded backend: one SQLite file in WAL mode with synchronous=FULL, a writer connection and a
+ * read-only connection (readers never see a transaction in progress).
+ */
+import Database from 'better-sqlite3';
+import type { Database as Db, Statement } from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type {
+  Backend,
+  CheckpointRow,
+  EventRow,
+  IdempotencyRecord,
+  LogState,
+  StreamHead,
+  WriteTx,
+} from '../backend.ts';
+import { migrations } from './migrations.ts';
+
+export interface SqliteBackendOptions {
+  /** Path of the database file; its folder is created if missing. */
+  readonly file: string;
+}
+
+interface RawEvent {
+  global_position: number;
+  stream_id: string;
+  stream_position: number;
+  type: string;
+  data: string;
+  actor: string;
+  recorded_at: string;
+  prev_hash: string;
+  hash: string;
+}
+
+const EVENT_COLUMNS =
+  'global_position, stream_id, stream_position, type, data, actor, recorded_at, prev_hash, hash';
+
+export function toEventRow(r: RawEvent): EventRow {
+  return {
+    globalPosition: r.global_position,
+    streamId: r.stream_id,
+    streamPosition: r.stream_position,
+    type: r.type,
+    data: r.data,
+    actor: r.actor,
+    recordedAt: r.recorded_at,
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  };
+}
+
+function configure(db: Db): void {
+  db.pragma('journal_mode = WAL');
+  // FULL: NORMAL may lose the last committed transactions on power loss, and we acknowledge on commit.
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 10000');
+  db.pragma('foreign_keys = ON');
+}
+
+function migrate(db: Db): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT');
+  const applied = new Set(
+    (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version),
+  );
+  for (const m of migrations) {
+    if (applied.has(m.version)) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        m.version,
+        m.name,
+        new Date().toISOString(),
+      );
+    }).immediate();
+  }
+}
+
+/** Opens (creating and migrating if needed) the SQLite database at `options.file`. */
+export function openSqliteBackend(options: SqliteBackendOptions): Backend {
+  mkdirSync(dirname(options.file), { recursive: true });
+  const writer = new Database(options.file);
+  configure(writer);
+  migrate(writer);
+  const reader = new Database(options.file, { readonly: true });
+  reader.pragma('busy_timeout = 10000');
+  return new SqliteBackend(writer, reader);
+}
+
+class SqliteBackend implements Backend {
+  private readonly writer: Db;
+  private readonly reader: Db;
+  private readonly w: ReturnType<typeof writerStatements>;
+  private readonly r: ReturnType<typeof readerStatements>;
+  private readonly tx: WriteTx;
+
+  constructor(writer: Db, reader: Db) {
+    this.writer = writer;
+    this.reader = reader;
+    this.w = writerStatements(writer);
+    this.r = readerStatements(reader);
+    this.tx = makeWriteTx(writer, this.w);
+  }
+
+  async write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
+    // IMMEDIATE takes the write lock up front, so another process (a CLI next to the server) waits, not fails late.
+    this.writer.exec('BEGIN IMMEDIATE');
+    try {
+      const result = await work(this.tx);
+      this.writer.exec('COMMIT');
+      return result;
+    } catch (error) {
+      // A failed COMMIT (disk full, I/O error) may already have rolled back; never acknowledge it.
+      if (this.writer.inTransaction) this.writer.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  async readStream(streamId: string, after: number, limit: number): Promise<EventRow[]> {
+    return (this.r.readStream.all(streamId, after, limit) as RawEvent[]).map(toEventRow);
+  }
+
+  async readAll(after: number, limit: number): Promise<EventRow[]> {
+    return (this.r.readAll.all(after, limit) as RawEvent[]).map(toEventRow);
+  }
+
+  async streamHead(streamId: string): Promise<StreamHead | undefined> {
+    return this.r.streamHead.get(streamId) as StreamHead | undefined;
+  }
+
+  async logState(): Promise<LogState> {
+    return parseLogState(this.r.logState.get() as { size: number; frontier: string });
+  }
+
+  async getDocument(collection: string, id: string): Promise<unknown> {
+    const row = this.r.getDocument.get(collection, id) as { doc: string } | undefined;
+    return row === undefined ? undefined : JSON.parse(row.doc);
+  }
+
+  async listDocuments(collection: string): Promise<unknown[]> {
+    return (this.r.listDocuments.all(collection) as { doc: string }[]).map((row) => JSON.parse(row.doc));
+  }
+
+  async insertCheckpoint(row: CheckpointRow): Promise<void> {
+    this.w.insertCheckpoint.run(row.size, row.rootHash, row.note, row.createdAt);
+  }
+
+  async listCheckpoints(): Promise<CheckpointRow[]> {
+    return (
+      this.r.listCheckpoints.all() as { size: number; root_hash: string; note: string; created_at: string }[]
+    ).map((c) => ({ size: c.size, rootHash: c.root_hash, note: c.note, createdAt: c.created_at }));
+  }
+
+  async watchCommits(): Promise<() => Promise<void>> {
+    // One process writes an embedded database; the store itself announces its own commits.
+    return async () => {};
+  }
+
+  async close(): Promise<void> {
+    this.reader.close();
+    this.writer.close();
+  }
+}
+
+function parseLogState(row: { size: number; frontier: string }): LogState {
+  return { size: row.size, frontier: JSON.parse(row.frontier) as string[] };
+}
+
+function readerStatements(db: Db) {
+  return {
+    readStream: db.prepare(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND stream_position > ? ORDER BY stream_position LIMIT ?`,
+    ),
+    readAll: db.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE global_position > ? ORDER BY global_position LIMIT ?`),
+    streamHead: db.prepare('SELECT version, hash FROM streams WHERE stream_id = ?'),
+    logState: db.prepare('SELECT size, frontier FROM log_state WHERE id = 1'),
+    getDocument: db.prepare('SELECT doc FROM documents WHERE collection = ? AND id = ?'),
+    listDocuments: db.prepare('SELECT doc FROM documents WHERE collection = ? ORDER BY id'),
+    listCheckpoints: db.prepare('SELECT size, root_hash, note, created_at FROM checkpoints ORDER BY size'),
+  };
+}
+
+function writerStatements(db: Db) {
+  return {
+    logState: db.prepare('SELECT size, frontier FROM log_state WHERE id = 1'),
+    saveLogState: db.prepare('UPDATE log_state SET size = ?, frontier = ? WHERE id = 1'),
+    streamHead: db.prepare('SELECT version, hash FROM streams WHERE stream_id = ?'),
+    saveStreamHead: db.prepare(
+      'INSERT INTO streams (stream_id, version, hash) VALUES (?, ?, ?) ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, hash = excluded.hash',
+    ),
+    findIdempotency: db.prepare(
+      'SELECT fingerprint, stream_id, next_version, first_global_position, last_global_position FROM idempotency WHERE key = ?',
+    ),
+    saveIdempotency: db.prepare(
+      'INSERT INTO idempotency (key, fingerprint, stream_id, next_version, first_global_position, last_global_position) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    insertEvent: db.prepare(`INSERT INTO events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    getDocument: db.prepare('SELECT doc FROM documents WHERE collection = ? AND id = ?'),
+    putDocument: db.prepare(
+      'INSERT INTO documents (collection, id, doc) VALUES (?, ?, ?) ON CONFLICT (collection, id) DO UPDATE SET doc = excluded.doc',
+    ),
+    deleteDocument: db.prepare('DELETE FROM documents WHERE collection = ? AND id = ?'),
+    insertCheckpoint: db.prepare('INSERT INTO checkpoints (size, root_hash, note, created_at) VALUES (?, ?, ?, ?)'),
+  };
+}
+
+function makeWriteTx(db: Db, s: ReturnType<typeof writerStatements>): WriteTx {
+  const run = (stmt: Statement, ...args: unknown[]) => {
+    stmt.run(...args);
+  };
+  return {
+    async lockLog() {
+      return parseLogState(s.logState.get() as { size: number; frontier: string });
+    },
+    async saveLogState(state) {
+      run(s.saveLogState, state.size, JSON.stringify(state.frontier));
+    },
+    async streamHead(streamId) {
+      return s.streamHead.get(streamId) as StreamHead | undefined;
+    },
+    async saveStreamHead(streamId, head) {
+      run(s.saveStreamHead, streamId, head.version, head.hash);
+    },
+    async findIdempotency(key) {
+      const row = s.findIdempotency.get(key) as
+        | {
+            fingerprint: string;
+            stream_id: string;
+            next_version: number;
+            first_global_position: number;
+            last_global_position: number;
+          }
+        | undefined;
+      if (row === undefined) return undefined;
+      const record: IdempotencyRecord = {
+        fingerprint: row.fingerprint,
+        streamId: row.stream_id,
+        nextVersion: row.next_version,
+        firstGlobalPosition: row.first_global_position,
+        lastGlobalPosition: row.last_global_position,
+      };
+      return record;
+    },
+    async saveIdempotency(key, r) {
+      run(s.saveIdempotency, key, r.fingerprint, r.streamId, r.nextVersion, r.firstGlobalPosition, r.lastGlobalPosition);
+    },
+    async insertEvents(rows) {
+      for (const e of rows) {
+        run(s.insertEvent, e.globalPosition, e.streamId, e.streamPosition, e.type, e.data, e.actor, e.recordedAt, e.prevHash, e.hash);
+      }
+    },
+    async get<T>(collection: string, id: string) {
+      const row = s.getDocument.get(collection, id) as { doc: string } | undefined;
+      return row === undefined ? undefined : (JSON.parse(row.doc) as T);
+    },
+    async put(collection, id, doc) {
+      run(s.putDocument, collection, id, JSON.stringify(doc));
+    },
+    async delete(collection, id) {
+      run(s.deleteDocument, collection, id);
+    },
+    async savepoint() {
+      db.exec('SAVEPOINT command');
+    },
+    async releaseSavepoint() {
+      db.exec('RELEASE command');
+    },
+    async rollbackToSavepoint() {
+      db.exec('ROLLBACK TO command; RELEASE command');
+    },
+  };
+}
