@@ -40,8 +40,9 @@ function integer(name: string, text: string | number | undefined, fallback: numb
 
 /** Reads the configuration from `env` and explicit overrides (command-line options win). */
 export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): Config {
-  const dataDir = resolve(overrides.data ?? env.BES_DATA ?? './data');
-  const databaseUrl = overrides.databaseUrl ?? (env.BES_DATABASE_URL || undefined);
+  // An empty value (`BES_DATA=`) means "not set", as a shell user would expect.
+  const dataDir = resolve(overrides.data || env.BES_DATA || './data');
+  const databaseUrl = overrides.databaseUrl || env.BES_DATABASE_URL || undefined;
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('the database URL must start with postgres:// or postgresql://');
   }
@@ -51,8 +52,8 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
   return Object.freeze({
     dataDir,
     databaseUrl,
-    port: integer('port', overrides.port ?? env.PORT, 3000, 0, 65535),
-    host: overrides.host ?? env.HOST ?? '127.0.0.1',
+    port: integer('port', overrides.port || env.PORT, 3000, 0, 65535),
+    host: overrides.host || env.HOST || '127.0.0.1',
     ledger: Object.freeze({
       name,
       keysDir,

@@ -4,6 +4,7 @@
  * idempotency and concurrency rules — lives once in ledger-store.ts, on top of this.
  */
 import type { ProjectionTx } from './event-store.ts';
+import type { SnapshotRecord } from './snapshot.ts';
 
 /** An event row exactly as stored. `data` is canonical JSON text: the hash covers these bytes. */
 export interface EventRow {
@@ -73,6 +74,10 @@ export interface Backend {
   listDocuments(collection: string): Promise<unknown[]>;
   insertCheckpoint(row: CheckpointRow): Promise<void>;
   listCheckpoints(): Promise<CheckpointRow[]>;
+  /** Every row of every table as of one instant, while writers go on (an online, consistent copy). */
+  exportSnapshot(): AsyncIterable<SnapshotRecord>;
+  /** Writes a snapshot into this empty store in one transaction; refuses a store that holds anything. */
+  importSnapshot(records: AsyncIterable<SnapshotRecord>): Promise<void>;
   /** Calls `onCommit` when another node commits (PostgreSQL NOTIFY); a no-op where there is one process. */
   watchCommits(onCommit: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;

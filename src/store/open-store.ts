@@ -1,6 +1,7 @@
 /**
  * Opens the configured backend (SQLite in the data folder, or PostgreSQL) with its ledger key.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config.ts';
 import type { Backend } from './backend.ts';
@@ -14,10 +15,19 @@ export function sqliteFile(dataDir: string): string {
   return join(dataDir, 'openbes.db');
 }
 
-/** Opens only the backend (for verification and backup, which must not write). */
-export async function openBackend(config: Config): Promise<Backend> {
+/** Opens only the backend. With `mustExist`, a missing embedded database is an error, not a new one. */
+export async function openBackend(config: Config, options: { mustExist?: boolean } = {}): Promise<Backend> {
   if (config.databaseUrl !== undefined) return openPostgresBackend({ connectionString: config.databaseUrl });
-  return openSqliteBackend({ file: sqliteFile(config.dataDir) });
+  const file = sqliteFile(config.dataDir);
+  if (options.mustExist === true && !existsSync(file)) {
+    throw new Error(`no OpenBES database in ${config.dataDir} (pass --data DIR or set BES_DATA)`);
+  }
+  return openSqliteBackend({ file });
+}
+
+/** Which engine a configuration uses, as recorded in backups. */
+export function engineOf(config: Config): 'sqlite' | 'postgres' {
+  return config.databaseUrl === undefined ? 'sqlite' : 'postgres';
 }
 
 export interface OpenStoreOptions {

@@ -12,7 +12,7 @@ export function verifyCommand(setExit: (code: number) => void): Command {
     .action(async (options: StoreCliOptions & { json?: boolean }) => {
       const config = configFrom(options);
       const started = performance.now();
-      const backend = await openBackend(config);
+      const backend = await openBackend(config, { mustExist: true });
       try {
         const report = await verifyStore(backend, { checkpointFile: config.ledger.checkpointFile, keysDir: config.ledger.keysDir });
         const seconds = (performance.now() - started) / 1000;

@@ -14,6 +14,8 @@ import type {
   WriteTx,
 } from '../backend.ts';
 import { migrations } from './migrations.ts';
+import { exportPostgresSnapshot, importPostgresSnapshot } from './snapshot.ts';
+import type { SnapshotRecord } from '../snapshot.ts';
 
 /** How to reach the database, and how many connections this node may hold. */
 export interface PostgresBackendOptions {
@@ -211,6 +213,14 @@ class PostgresBackend implements Backend {
       'SELECT size, root_hash, note, created_at FROM checkpoints ORDER BY size',
     );
     return rows.map((c) => ({ size: c.size, rootHash: c.root_hash, note: c.note, createdAt: c.created_at }));
+  }
+
+  exportSnapshot(): AsyncIterable<SnapshotRecord> {
+    return exportPostgresSnapshot(this.pool);
+  }
+
+  async importSnapshot(records: AsyncIterable<SnapshotRecord>): Promise<void> {
+    await importPostgresSnapshot(this.pool, records);
   }
 
   async watchCommits(onCommit: () => void): Promise<() => Promise<void>> {

@@ -16,10 +16,17 @@ import type {
   WriteTx,
 } from '../backend.ts';
 import { migrations } from './migrations.ts';
+import { exportSqliteSnapshot, importSqliteSnapshot } from './snapshot.ts';
+import type { SnapshotRecord } from '../snapshot.ts';
 
 export interface SqliteBackendOptions {
   /** Path of the database file; its folder is created if missing. */
   readonly file: string;
+  /**
+   * Test/ops knob: caps the database at this many pages (`PRAGMA max_page_count` on the writer, after
+   * migrations), so a full disk can be simulated: writes past it fail with SQLITE_FULL. Unset: no cap.
+   */
+  readonly maxPageCount?: number;
 }
 
 interface RawEvent {
@@ -79,23 +86,30 @@ function migrate(db: Db): void {
 
 /** Opens (creating and migrating if needed) the SQLite database at `options.file`. */
 export function openSqliteBackend(options: SqliteBackendOptions): Backend {
+  const { maxPageCount } = options;
+  if (maxPageCount !== undefined && !(Number.isSafeInteger(maxPageCount) && maxPageCount > 0)) {
+    throw new RangeError('maxPageCount must be a positive integer');
+  }
   mkdirSync(dirname(options.file), { recursive: true });
   const writer = new Database(options.file);
   configure(writer);
   migrate(writer);
+  if (maxPageCount !== undefined) writer.pragma(`max_page_count = ${maxPageCount}`);
   const reader = new Database(options.file, { readonly: true });
   reader.pragma('busy_timeout = 10000');
-  return new SqliteBackend(writer, reader);
+  return new SqliteBackend(options.file, writer, reader);
 }
 
 class SqliteBackend implements Backend {
+  private readonly file: string;
   private readonly writer: Db;
   private readonly reader: Db;
   private readonly w: ReturnType<typeof writerStatements>;
   private readonly r: ReturnType<typeof readerStatements>;
   private readonly tx: WriteTx;
 
-  constructor(writer: Db, reader: Db) {
+  constructor(file: string, writer: Db, reader: Db) {
+    this.file = file;
     this.writer = writer;
     this.reader = reader;
     this.w = writerStatements(writer);
@@ -150,6 +164,14 @@ class SqliteBackend implements Backend {
     return (
       this.r.listCheckpoints.all() as { size: number; root_hash: string; note: string; created_at: string }[]
     ).map((c) => ({ size: c.size, rootHash: c.root_hash, note: c.note, createdAt: c.created_at }));
+  }
+
+  exportSnapshot(): AsyncIterable<SnapshotRecord> {
+    return exportSqliteSnapshot(this.file);
+  }
+
+  async importSnapshot(records: AsyncIterable<SnapshotRecord>): Promise<void> {
+    await importSqliteSnapshot(this.writer, records);
   }
 
   async watchCommits(): Promise<() => Promise<void>> {

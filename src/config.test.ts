@@ -1,0 +1,30 @@
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+describe('loadConfig', () => {
+  it.each([
+    ['defaults', {}, {}, { dataDir: resolve('./data'), databaseUrl: undefined, port: 3000 }],
+    ['environment', {}, { BES_DATA: '/srv/bes', PORT: '8080', BES_DATABASE_URL: 'postgres://db/bes' }, { dataDir: '/srv/bes', port: 8080, databaseUrl: 'postgres://db/bes' }],
+    ['options win over environment', { data: '/opt/x', port: 9000 }, { BES_DATA: '/srv/bes', PORT: '8080' }, { dataDir: '/opt/x', port: 9000 }],
+    ['empty variables count as unset', {}, { BES_DATA: '', BES_DATABASE_URL: '', PORT: '' }, { dataDir: resolve('./data'), databaseUrl: undefined, port: 3000 }],
+  ])('%s', (_name, overrides, env, expected) => {
+    expect(loadConfig(overrides, env)).toMatchObject(expected);
+  });
+
+  it('keeps the ledger key and checkpoint file in the data folder unless told otherwise', () => {
+    const c = loadConfig({ data: '/srv/bes' }, {});
+    expect(c.ledger).toMatchObject({ keysDir: '/srv/bes/keys', checkpointFile: '/srv/bes/checkpoints.jsonl', everyEvents: 1000, everyMs: 60_000 });
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it.each([
+    [{ port: 'eighty' }, {}],
+    [{ port: 70000 }, {}],
+    [{ databaseUrl: 'mysql://x' }, {}],
+    [{}, { BES_CHECKPOINT_EVERY_EVENTS: '0' }],
+    [{}, { BES_LEDGER_NAME: 'has space' }],
+  ])('refuses %j %j with a clear error', (overrides, env) => {
+    expect(() => loadConfig(overrides, env)).toThrow(ConfigError);
+  });
+});
