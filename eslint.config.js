@@ -16,10 +16,19 @@ export default tseslint.config(
   {
     // The domain is pure: no I/O, no clock, no randomness (see docs/adr/0002).
     files: ['src/domain/**/*.ts'],
+    ignores: ['src/domain/**/*.test.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['node:*', 'fs', 'crypto', 'better-sqlite3', 'pg', '**/store/**', '**/server/**'] }],
-      'no-restricted-globals': ['error', 'Date', 'setTimeout', 'setInterval', 'process', 'fetch'],
-      'no-restricted-properties': ['error', { object: 'Math', property: 'random' }],
+      'no-restricted-globals': ['error', 'setTimeout', 'setInterval', 'setImmediate', 'process', 'fetch', 'crypto', 'performance'],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Math', property: 'random', message: 'the domain takes ids and randomness as inputs' },
+        { object: 'Date', property: 'now', message: 'the domain takes the time as an input (DecisionContext.now)' },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'the domain takes the time as an input (DecisionContext.now)' },
+      ],
     },
   },
   {

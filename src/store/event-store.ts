@@ -42,10 +42,22 @@ export type Projector = (tx: ProjectionTx, events: readonly RecordedEvent[]) => 
 /** `'no_stream'`: the stream must not exist yet; `'any'`: no check; a number: the stream's current version. */
 export type ExpectedVersion = number | 'no_stream' | 'any';
 
+/** Events for one more stream of the same command, committed atomically with the main stream's. */
+export interface StreamAppend {
+  readonly streamId: string;
+  readonly events: readonly NewEvent[];
+  readonly expectedVersion: ExpectedVersion;
+}
+
 export interface AppendRequest {
   readonly streamId: string;
   readonly events: readonly NewEvent[];
   readonly expectedVersion: ExpectedVersion;
+  /**
+   * Other streams the same command changes (a batch starting a step also allocates the press): all streams
+   * are checked against their expected versions and written in one transaction, or none is.
+   */
+  readonly also?: readonly StreamAppend[];
   readonly actor: string;
   /** A retried request with the same key returns the first result and writes nothing. */
   readonly idempotencyKey?: string;
@@ -58,6 +70,8 @@ export interface AppendResult {
   readonly nextVersion: number;
   readonly firstGlobalPosition: number;
   readonly lastGlobalPosition: number;
+  /** Versions of the `also` streams after the append (absent on a replayed result). */
+  readonly also?: readonly { readonly streamId: string; readonly nextVersion: number }[];
   /** True when this result is the stored answer to an earlier request with the same idempotency key. */
   readonly replayed: boolean;
 }

@@ -172,6 +172,41 @@ export function storeContract(fixture: StoreFixture): void {
       expect((await verifyOpened(opened!)).ok).toBe(true);
     });
 
+    it('appends to several streams atomically, each checked against its own expected version', async () => {
+      const { store } = await open();
+      await store.append({ streamId: 'equipment-P01', events: [ev('EquipmentRegistered')], expectedVersion: 'no_stream', actor: 'u' });
+      const seen: string[] = [];
+      const r = await store.append({
+        streamId: 'batch-1',
+        events: [ev('BatchCreated'), ev('StepStarted')],
+        expectedVersion: 'no_stream',
+        also: [{ streamId: 'equipment-P01', events: [ev('EquipmentAllocated', { batch: 'batch-1' })], expectedVersion: 1 }],
+        actor: 'op',
+        project: (_tx, events) => {
+          seen.push(...events.map((e) => `${e.streamId}#${e.streamPosition}@${e.globalPosition}`));
+        },
+      });
+      expect(r).toMatchObject({ nextVersion: 2, firstGlobalPosition: 2, lastGlobalPosition: 3, also: [{ streamId: 'equipment-P01', nextVersion: 2 }] });
+      expect(seen).toEqual(['batch-1#1@2', 'batch-1#2@3', 'equipment-P01#2@4']);
+      // A second batch that read the press at version 1 loses: nothing of its command is written.
+      const stale = store.append({
+        streamId: 'batch-2',
+        events: [ev('BatchCreated')],
+        expectedVersion: 'no_stream',
+        also: [{ streamId: 'equipment-P01', events: [ev('EquipmentAllocated', { batch: 'batch-2' })], expectedVersion: 1 }],
+        actor: 'op',
+      });
+      const err = await stale.catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ConcurrencyError);
+      expect(err).toMatchObject({ streamId: 'equipment-P01', currentVersion: 2 });
+      expect(await store.streamVersion('batch-2')).toBe(0);
+      expect((await store.head()).size).toBe(4);
+      await expect(
+        store.append({ streamId: 's', events: [ev('A')], expectedVersion: 'any', also: [{ streamId: 's', events: [ev('B')], expectedVersion: 'any' }], actor: 'u' }),
+      ).rejects.toBeInstanceOf(InvalidAppendError);
+      expect((await verifyOpened(opened!)).ok).toBe(true);
+    });
+
     it('rejects malformed appends before touching the database', async () => {
       const { store } = await open();
       const bad = [
