@@ -97,7 +97,7 @@ export async function appendCommand(
       }
     }),
   );
-  const print = fingerprint(request, dataTexts);
+  const print = request.fingerprint ?? fingerprint(request, dataTexts);
   const key = request.idempotencyKey;
   if (key !== undefined) {
     const earlier = await tx.findIdempotency(key);

@@ -69,6 +69,7 @@ export interface Backend {
   readStream(streamId: string, after: number, limit: number): Promise<EventRow[]>;
   readAll(after: number, limit: number): Promise<EventRow[]>;
   streamHead(streamId: string): Promise<StreamHead | undefined>;
+  findIdempotency(key: string): Promise<IdempotencyRecord | undefined>;
   logState(): Promise<LogState>;
   getDocument(collection: string, id: string): Promise<unknown>;
   listDocuments(collection: string): Promise<unknown[]>;

@@ -24,6 +24,8 @@ export class Checkpointer {
   private lastSize = 0;
   /** The largest size already queued for signing, so commits during a signature do not queue more. */
   private queuedSize = 0;
+  /** The newest committed state waiting to be sealed; one queued job signs whatever is newest when it runs. */
+  private latest: LogState | undefined;
   private chain: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private readonly onError: (error: unknown) => void;
@@ -50,7 +52,15 @@ export class Checkpointer {
   noteCommitted(state: LogState): void {
     if (state.size - Math.max(this.lastSize, this.queuedSize) < this.policy.everyEvents) return;
     this.queuedSize = state.size;
-    this.enqueue(async () => state).catch(this.onError);
+    const alreadyQueued = this.latest !== undefined;
+    this.latest = state;
+    // Under load commits outpace signatures (each fsyncs the file): coalesce instead of queueing a backlog.
+    if (alreadyQueued) return;
+    this.enqueue(async () => {
+      const newest = this.latest!;
+      this.latest = undefined;
+      return newest;
+    }).catch(this.onError);
   }
 
   /** Signs a checkpoint of the current log unless the latest one already covers it. */

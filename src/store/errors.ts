@@ -28,6 +28,18 @@ export class IdempotencyKeyReusedError extends Error {
   }
 }
 
+/**
+ * The database abandoned the transaction on its own (SQLite rolls back the whole transaction on a full
+ * disk or an I/O error); nothing more may be written in it, and nothing of it is durable.
+ */
+export class TransactionAbortedError extends Error {
+  readonly code = 'transaction_aborted';
+  constructor(cause: unknown) {
+    super(`the database rolled the transaction back${cause instanceof Error ? `: ${cause.message}` : ''}`, { cause });
+    this.name = 'TransactionAbortedError';
+  }
+}
+
 /** The request itself is malformed (empty stream id, no events, data that is not JSON). */
 export class InvalidAppendError extends Error {
   readonly code = 'invalid_append';

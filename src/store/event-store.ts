@@ -61,6 +61,11 @@ export interface AppendRequest {
   readonly actor: string;
   /** A retried request with the same key returns the first result and writes nothing. */
   readonly idempotencyKey?: string;
+  /**
+   * What makes two requests "the same" for the idempotency key. Defaults to a hash of the events; a caller
+   * whose events carry the server time (every decider) passes a hash of the command instead.
+   */
+  readonly fingerprint?: string;
   readonly project?: Projector;
 }
 
@@ -74,6 +79,14 @@ export interface AppendResult {
   readonly also?: readonly { readonly streamId: string; readonly nextVersion: number }[];
   /** True when this result is the stored answer to an earlier request with the same idempotency key. */
   readonly replayed: boolean;
+}
+
+export interface IdempotentResult {
+  readonly fingerprint: string;
+  readonly streamId: string;
+  readonly nextVersion: number;
+  readonly firstGlobalPosition: number;
+  readonly lastGlobalPosition: number;
 }
 
 export interface ReadOptions {
@@ -97,6 +110,8 @@ export interface EventStore {
   readStream(streamId: string, options?: ReadOptions): Promise<RecordedEvent[]>;
   /** Events of the whole log after a global position, in commit order. */
   readAll(options?: ReadOptions): Promise<RecordedEvent[]>;
+  /** What an idempotency key was first used for, if it was. */
+  findIdempotent(key: string): Promise<IdempotentResult | undefined>;
   /** Current version of a stream, 0 when it does not exist. */
   streamVersion(streamId: string): Promise<number>;
   /** Reads a read model document (committed state). */

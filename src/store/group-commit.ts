@@ -91,7 +91,13 @@ export class GroupCommitter {
               outcomes.push({ ok: true, result });
               committed.push(...rows);
             } catch (error) {
-              await tx.rollbackToSavepoint();
+              try {
+                await tx.rollbackToSavepoint();
+              } catch {
+                // The database abandoned the whole transaction (disk full, I/O error): the group fails
+                // with the error that caused it, not with the failed rollback.
+                throw error;
+              }
               log.size = before.size;
               log.frontier = before.frontier;
               outcomes.push({ ok: false, error });

@@ -59,6 +59,7 @@ export async function createLedgerStore(options: LedgerStoreOptions): Promise<Le
     async readAll(o?: ReadOptions): Promise<RecordedEvent[]> {
       return (await backend.readAll(o?.after ?? 0, limitOf(o))).map(toRecorded);
     },
+    findIdempotent: (key: string) => backend.findIdempotency(key),
     async streamVersion(streamId: string): Promise<number> {
       return (await backend.streamHead(streamId))?.version ?? 0;
     },

@@ -108,6 +108,17 @@ export function storeContract(fixture: StoreFixture): void {
       expect((await store.head()).size).toBe(1);
       await expect(store.append({ ...request, events: [ev('A', { x: 2 })] })).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
       expect((await store.head()).size).toBe(1);
+      expect(await store.findIdempotent('k-1')).toMatchObject({ streamId: 's', firstGlobalPosition: 1, lastGlobalPosition: 1 });
+      expect(await store.findIdempotent('unknown')).toBeUndefined();
+    });
+
+    it('treats a retry as the same request when the caller fingerprints the command, whatever its events say', async () => {
+      const { store } = await open();
+      const first = await store.append({ streamId: 's', events: [ev('A', { at: 'first try' })], expectedVersion: 'any', actor: 'u', idempotencyKey: 'k', fingerprint: 'cmd-1' });
+      const retry = await store.append({ streamId: 's', events: [ev('A', { at: 'second try' })], expectedVersion: 'any', actor: 'u', idempotencyKey: 'k', fingerprint: 'cmd-1' });
+      expect(retry).toEqual({ ...first, replayed: true });
+      await expect(store.append({ streamId: 's', events: [ev('A')], expectedVersion: 'any', actor: 'u', idempotencyKey: 'k', fingerprint: 'cmd-2' })).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
+      expect((await store.readStream('s')).map((e) => e.data)).toEqual([{ at: 'first try' }]);
     });
 
     it('dedupes retries that arrive in the same group commit', async () => {

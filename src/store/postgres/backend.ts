@@ -182,6 +182,10 @@ class PostgresBackend implements Backend {
     return selectStreamHead(this.pool, streamId);
   }
 
+  async findIdempotency(key: string): Promise<IdempotencyRecord | undefined> {
+    return selectIdempotency(this.pool, key);
+  }
+
   async logState(): Promise<LogState> {
     const { rows } = await this.pool.query<LogState>('SELECT size, frontier FROM log_state WHERE id = 1');
     return rows[0]!;
@@ -245,6 +249,25 @@ class PostgresBackend implements Backend {
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
+async function selectIdempotency(db: Queryable, key: string): Promise<IdempotencyRecord | undefined> {
+  const { rows } = await db.query<{
+    fingerprint: string;
+    stream_id: string;
+    next_version: number;
+    first_global_position: number;
+    last_global_position: number;
+  }>('SELECT fingerprint, stream_id, next_version, first_global_position, last_global_position FROM idempotency WHERE key = $1', [key]);
+  const row = rows[0];
+  if (row === undefined) return undefined;
+  return {
+    fingerprint: row.fingerprint,
+    streamId: row.stream_id,
+    nextVersion: row.next_version,
+    firstGlobalPosition: row.first_global_position,
+    lastGlobalPosition: row.last_global_position,
+  };
+}
+
 async function selectStreamHead(db: Queryable, streamId: string): Promise<StreamHead | undefined> {
   const { rows } = await db.query<StreamHead>('SELECT version, hash FROM streams WHERE stream_id = $1', [streamId]);
   return rows[0];
@@ -282,26 +305,7 @@ function makeWriteTx(client: PoolClient, onInsert: () => void): WriteTx {
       );
     },
     async findIdempotency(key) {
-      const { rows } = await client.query<{
-        fingerprint: string;
-        stream_id: string;
-        next_version: number;
-        first_global_position: number;
-        last_global_position: number;
-      }>(
-        'SELECT fingerprint, stream_id, next_version, first_global_position, last_global_position FROM idempotency WHERE key = $1',
-        [key],
-      );
-      const row = rows[0];
-      if (row === undefined) return undefined;
-      const record: IdempotencyRecord = {
-        fingerprint: row.fingerprint,
-        streamId: row.stream_id,
-        nextVersion: row.next_version,
-        firstGlobalPosition: row.first_global_position,
-        lastGlobalPosition: row.last_global_position,
-      };
-      return record;
+      return selectIdempotency(client, key);
     },
     async saveIdempotency(key, r) {
       await client.query(

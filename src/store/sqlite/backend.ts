@@ -16,6 +16,7 @@ import type {
   WriteTx,
 } from '../backend.ts';
 import { migrations } from './migrations.ts';
+import { TransactionAbortedError } from '../errors.ts';
 import { exportSqliteSnapshot, importSqliteSnapshot } from './snapshot.ts';
 import type { SnapshotRecord } from '../snapshot.ts';
 
@@ -43,6 +44,9 @@ interface RawEvent {
 
 const EVENT_COLUMNS =
   'global_position, stream_id, stream_position, type, data, actor, recorded_at, prev_hash, hash';
+
+/** A row of EVENT_COLUMNS in raw mode, in the same order. */
+type RawEventTuple = [number, string, number, string, string, string, string, string, string];
 
 export function toEventRow(r: RawEvent): EventRow {
   return {
@@ -106,7 +110,7 @@ class SqliteBackend implements Backend {
   private readonly reader: Db;
   private readonly w: ReturnType<typeof writerStatements>;
   private readonly r: ReturnType<typeof readerStatements>;
-  private readonly tx: WriteTx;
+  private readonly tx: GuardedTx;
 
   constructor(file: string, writer: Db, reader: Db) {
     this.file = file;
@@ -120,8 +124,11 @@ class SqliteBackend implements Backend {
   async write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
     // IMMEDIATE takes the write lock up front, so another process (a CLI next to the server) waits, not fails late.
     this.writer.exec('BEGIN IMMEDIATE');
+    this.tx.reset();
     try {
       const result = await work(this.tx);
+      // The work may have caught an error that ended the transaction; committing then would be a lie.
+      this.tx.assertLive();
       this.writer.exec('COMMIT');
       return result;
     } catch (error) {
@@ -136,7 +143,25 @@ class SqliteBackend implements Backend {
   }
 
   async readAll(after: number, limit: number): Promise<EventRow[]> {
-    return (this.r.readAll.all(after, limit) as RawEvent[]).map(toEventRow);
+    // Verification reads the whole log through here: rows as arrays (raw mode) are much cheaper to build
+    // than objects keyed by column name, and only the EventRow objects remain.
+    const rows = this.r.readAll.all(after, limit) as RawEventTuple[];
+    const out = new Array<EventRow>(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
+      out[i] = {
+        globalPosition: r[0],
+        streamId: r[1],
+        streamPosition: r[2],
+        type: r[3],
+        data: r[4],
+        actor: r[5],
+        recordedAt: r[6],
+        prevHash: r[7],
+        hash: r[8],
+      };
+    }
+    return out;
   }
 
   async streamHead(streamId: string): Promise<StreamHead | undefined> {
@@ -145,6 +170,10 @@ class SqliteBackend implements Backend {
 
   async logState(): Promise<LogState> {
     return parseLogState(this.r.logState.get() as { size: number; frontier: string });
+  }
+
+  async findIdempotency(key: string): Promise<IdempotencyRecord | undefined> {
+    return idempotencyRecord(this.r.findIdempotency.get(key) as RawIdempotency | undefined);
   }
 
   async getDocument(collection: string, id: string): Promise<unknown> {
@@ -185,6 +214,25 @@ class SqliteBackend implements Backend {
   }
 }
 
+interface RawIdempotency {
+  fingerprint: string;
+  stream_id: string;
+  next_version: number;
+  first_global_position: number;
+  last_global_position: number;
+}
+
+function idempotencyRecord(row: RawIdempotency | undefined): IdempotencyRecord | undefined {
+  if (row === undefined) return undefined;
+  return {
+    fingerprint: row.fingerprint,
+    streamId: row.stream_id,
+    nextVersion: row.next_version,
+    firstGlobalPosition: row.first_global_position,
+    lastGlobalPosition: row.last_global_position,
+  };
+}
+
 function parseLogState(row: { size: number; frontier: string }): LogState {
   return { size: row.size, frontier: JSON.parse(row.frontier) as string[] };
 }
@@ -194,12 +242,18 @@ function readerStatements(db: Db) {
     readStream: db.prepare(
       `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND stream_position > ? ORDER BY stream_position LIMIT ?`,
     ),
-    readAll: db.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE global_position > ? ORDER BY global_position LIMIT ?`),
+    // Raw: each row an array in EVENT_COLUMNS order (see RawEventTuple).
+    readAll: db
+      .prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE global_position > ? ORDER BY global_position LIMIT ?`)
+      .raw(true),
     streamHead: db.prepare('SELECT version, hash FROM streams WHERE stream_id = ?'),
     logState: db.prepare('SELECT size, frontier FROM log_state WHERE id = 1'),
     getDocument: db.prepare('SELECT doc FROM documents WHERE collection = ? AND id = ?'),
     listDocuments: db.prepare('SELECT doc FROM documents WHERE collection = ? ORDER BY id'),
     listCheckpoints: db.prepare('SELECT size, root_hash, note, created_at FROM checkpoints ORDER BY size'),
+    findIdempotency: db.prepare(
+      'SELECT fingerprint, stream_id, next_version, first_global_position, last_global_position FROM idempotency WHERE key = ?',
+    ),
   };
 }
 
@@ -227,42 +281,51 @@ function writerStatements(db: Db) {
   };
 }
 
-function makeWriteTx(db: Db, s: ReturnType<typeof writerStatements>): WriteTx {
+/** A write transaction whose statements refuse to run once SQLite has rolled it back by itself. */
+interface GuardedTx extends WriteTx {
+  /** Throws if the database abandoned the transaction (then COMMIT would commit nothing, or worse). */
+  assertLive(): void;
+  reset(): void;
+}
+
+function makeWriteTx(db: Db, s: ReturnType<typeof writerStatements>): GuardedTx {
+  // SQLITE_FULL and I/O errors roll back the whole transaction, not just the statement. Without this
+  // guard, later statements would run in autocommit and commit half a command (e.g. a projector that
+  // caught the error, followed by saveLogState).
+  let cause: unknown;
+  const op = <T>(work: () => T): T => {
+    if (!db.inTransaction) throw new TransactionAbortedError(cause);
+    try {
+      return work();
+    } catch (error) {
+      if (!db.inTransaction) cause ??= error;
+      throw error;
+    }
+  };
   const run = (stmt: Statement, ...args: unknown[]) => {
-    stmt.run(...args);
+    op(() => stmt.run(...args));
   };
   return {
+    assertLive() {
+      if (!db.inTransaction) throw new TransactionAbortedError(cause);
+    },
+    reset() {
+      cause = undefined;
+    },
     async lockLog() {
-      return parseLogState(s.logState.get() as { size: number; frontier: string });
+      return op(() => parseLogState(s.logState.get() as { size: number; frontier: string }));
     },
     async saveLogState(state) {
       run(s.saveLogState, state.size, JSON.stringify(state.frontier));
     },
     async streamHead(streamId) {
-      return s.streamHead.get(streamId) as StreamHead | undefined;
+      return op(() => s.streamHead.get(streamId) as StreamHead | undefined);
     },
     async saveStreamHead(streamId, head) {
       run(s.saveStreamHead, streamId, head.version, head.hash);
     },
     async findIdempotency(key) {
-      const row = s.findIdempotency.get(key) as
-        | {
-            fingerprint: string;
-            stream_id: string;
-            next_version: number;
-            first_global_position: number;
-            last_global_position: number;
-          }
-        | undefined;
-      if (row === undefined) return undefined;
-      const record: IdempotencyRecord = {
-        fingerprint: row.fingerprint,
-        streamId: row.stream_id,
-        nextVersion: row.next_version,
-        firstGlobalPosition: row.first_global_position,
-        lastGlobalPosition: row.last_global_position,
-      };
-      return record;
+      return op(() => idempotencyRecord(s.findIdempotency.get(key) as RawIdempotency | undefined));
     },
     async saveIdempotency(key, r) {
       run(s.saveIdempotency, key, r.fingerprint, r.streamId, r.nextVersion, r.firstGlobalPosition, r.lastGlobalPosition);
@@ -273,7 +336,7 @@ function makeWriteTx(db: Db, s: ReturnType<typeof writerStatements>): WriteTx {
       }
     },
     async get<T>(collection: string, id: string) {
-      const row = s.getDocument.get(collection, id) as { doc: string } | undefined;
+      const row = op(() => s.getDocument.get(collection, id) as { doc: string } | undefined);
       return row === undefined ? undefined : (JSON.parse(row.doc) as T);
     },
     async put(collection, id, doc) {
@@ -283,13 +346,13 @@ function makeWriteTx(db: Db, s: ReturnType<typeof writerStatements>): WriteTx {
       run(s.deleteDocument, collection, id);
     },
     async savepoint() {
-      db.exec('SAVEPOINT command');
+      op(() => db.exec('SAVEPOINT command'));
     },
     async releaseSavepoint() {
-      db.exec('RELEASE command');
+      op(() => db.exec('RELEASE command'));
     },
     async rollbackToSavepoint() {
-      db.exec('ROLLBACK TO command; RELEASE command');
+      op(() => db.exec('ROLLBACK TO command; RELEASE command'));
     },
   };
 }
