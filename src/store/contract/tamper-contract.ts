@@ -165,7 +165,8 @@ const arbMutation = (size: number): fc.Arbitrary<Mutation> =>
 export function tamperContract(fixture: StoreFixture, runs: number): void {
   const suite = fixture.skipReason === undefined ? describe : describe.skip;
   suite(`tamper evidence: ${fixture.name}`, () => {
-    it(`detects ${runs} random tamperings of a sealed log, naming the first broken event`, async () => {
+    // Hundreds of verify runs against a real database: seconds normally, more on a loaded CI machine.
+    it(`detects ${runs} random tamperings of a sealed log, naming the first broken event`, { timeout: 180_000 }, async () => {
       const o = await fixture.open({ everyEvents: 16 });
       try {
         for (let i = 0; i < 60; i++) {
