@@ -1,0 +1,25 @@
+/** Resources that gate execution: equipment, material lots and people. One import for the rest of the system. */
+export type { Command } from './command.ts';
+export * from './roles.ts';
+export * from './units.ts';
+export * from './dates.ts';
+export * from './streams.ts';
+export type * from './equipment-commands.ts';
+export type * from './equipment-events.ts';
+export * from './equipment-state.ts';
+export * from './equipment-readiness.ts';
+export * from './equipment-logbook.ts';
+export * from './equipment-decider.ts';
+export { decideEquipment } from './equipment-decide.ts';
+export type * from './lot-commands.ts';
+export type * from './lot-events.ts';
+export * from './lot-state.ts';
+export * from './lot-usability.ts';
+export * from './lot-decider.ts';
+export { decideLot } from './lot-decide.ts';
+export type * from './person-commands.ts';
+export type * from './person-events.ts';
+export * from './person-state.ts';
+export * from './person-rules.ts';
+export * from './person-decider.ts';
+export { decidePerson } from './person-decide.ts';
