@@ -9,6 +9,7 @@ import { verifyCommand } from './commands/verify.ts';
 import { checkpointCommand } from './commands/checkpoint.ts';
 import { backupCommand } from './commands/backup.ts';
 import { restoreCommand } from './commands/restore.ts';
+import { procedureCommand } from './commands/procedure.ts';
 import { VERSION } from '../version.ts';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -25,7 +26,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ outputError: (text, write) => write(text) });
-  for (const add of [serveCommand, verifyCommand, checkpointCommand, backupCommand, restoreCommand]) {
+  for (const add of [serveCommand, verifyCommand, checkpointCommand, backupCommand, restoreCommand, procedureCommand]) {
     program.addCommand(add(setExit).exitOverride());
   }
   try {

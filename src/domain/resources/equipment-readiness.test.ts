@@ -49,6 +49,15 @@ describe('equipmentReadiness', () => {
     expect(refusal?.message).toBe(message);
   });
 
+  it('equipment the asking step itself holds is usable by that step, still only while calibrated', () => {
+    const held = state(ready, clean, alloc('B-1', 'dispense', true));
+    expect(equipmentReadiness(held, both, NOW, 'B-1', 'dispense')).toBeUndefined();
+    expect(equipmentReadiness(held, both, NOW, 'B-1', 'other-step')?.details.reason).toBe('in_use');
+    expect(equipmentReadiness(held, both, NOW, 'B-2', 'dispense')?.details.reason).toBe('in_use');
+    const expired = state(reg('2026-11-20'), clean, alloc('B-1', 'dispense', true));
+    expect(equipmentReadiness(expired, ['calibrated'], NOW, 'B-1', 'dispense')?.message).toBe('Press P-01 calibration expired on 2026-11-20');
+  });
+
   it('lists every reason that applies and the facts behind them', () => {
     const refusal = equipmentReadiness(state(reg('2026-11-20'), cleanUntil('2026-11-24T10:00:00.000Z')), both, NOW, 'B-1');
     expect(refusal?.message).toBe('Press P-01 calibration expired on 2026-11-20. Press P-01 was cleaned until 2026-11-24 10:00; clean it again');

@@ -26,14 +26,19 @@ export type EquipmentNotReadyReason =
 
 type Problem = { readonly reason: EquipmentNotReadyReason; readonly message: string };
 
-/** Refuses (`equipment_not_ready`) unless `eq` meets `require` for batch `forBatch` at `now`. */
+/**
+ * Refuses (`equipment_not_ready`) unless `eq` meets `require` for batch `forBatch` at `now`. With
+ * `heldByStep`, equipment that this very step of the batch holds is usable (a balance the step allocated
+ * and now weighs on); its calibration is still checked at the moment of use.
+ */
 export function equipmentReadiness(
   eq: EquipmentState,
   require: readonly EquipmentRequirement[],
   now: string,
   forBatch: string,
+  heldByStep?: string,
 ): Refusal | undefined {
-  const problems = readinessProblems(eq, require, now, forBatch);
+  const problems = readinessProblems(eq, require, now, forBatch, heldByStep);
   if (problems.length === 0) return undefined;
   return {
     code: 'equipment_not_ready',
@@ -58,14 +63,15 @@ export function isCleanFor(eq: EquipmentState, now: string, forBatch: string): b
   return eq.status === 'dirty' && eq.campaignBatch === forBatch && eq.lastUsedBy === forBatch;
 }
 
-function readinessProblems(eq: EquipmentState, require: readonly EquipmentRequirement[], now: string, forBatch: string): Problem[] {
+function readinessProblems(eq: EquipmentState, require: readonly EquipmentRequirement[], now: string, forBatch: string, heldByStep?: string): Problem[] {
   if (!eq.registered) return [{ reason: 'not_registered', message: 'This equipment is not registered in OpenBES; check the id you scanned' }];
   const label = equipmentLabel(eq);
   const why = eq.statusReason ? ` (${eq.statusReason})` : '';
   // Blocking statuses: nothing else matters until they end.
   if (eq.status === 'out-of-service') return [{ reason: 'out_of_service', message: `${label} is out of service${why}; it must not be used` }];
   if (eq.status === 'maintenance') return [{ reason: 'maintenance', message: `${label} is under maintenance${why}; it cannot be used until maintenance is completed` }];
-  if (eq.status === 'in-use') {
+  const heldHere = eq.status === 'in-use' && heldByStep !== undefined && eq.inUseBy?.batchId === forBatch && eq.inUseBy.stepId === heldByStep;
+  if (eq.status === 'in-use' && !heldHere) {
     const by = eq.inUseBy!;
     const message =
       by.batchId === forBatch
@@ -80,7 +86,8 @@ function readinessProblems(eq: EquipmentState, require: readonly EquipmentRequir
     else if (!stillValid(eq.calibrationDue, now))
       problems.push({ reason: 'calibration_due', message: `${label} calibration expired on ${formatWhen(eq.calibrationDue)}` });
   }
-  if (require.includes('clean') && !isCleanFor(eq, now, forBatch)) {
+  // Cleanliness was established when the step took it; the step's own use does not soil it for itself.
+  if (require.includes('clean') && !heldHere && !isCleanFor(eq, now, forBatch)) {
     if (eq.status === 'clean')
       problems.push({ reason: 'clean_expired', message: `${label} was cleaned until ${formatWhen(eq.cleanUntil ?? now)}; clean it again` });
     else if (eq.status === 'available')

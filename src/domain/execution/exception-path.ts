@@ -1,0 +1,91 @@
+/**
+ * What an out-of-spec value starts, decided in the same breath as recording it: an exception on the batch
+ * record, a deviation in its own stream (routed and decided elsewhere), and the hold the procedure asks for.
+ */
+import type { ExceptionPath, FieldDefinition, Limits, StepDefinition } from '../procedure/definition.ts';
+import type { DecisionContext } from '../shared/decider.ts';
+import type { StreamEvents } from './batch-context.ts';
+import { deviationStream, type BatchEvent, type StoredValue } from './batch-events.ts';
+import type { BatchState } from './batch-state.ts';
+import { describeRange } from './limits.ts';
+
+function show(value: StoredValue, unit: string): string {
+  if (typeof value === 'object') return `mean ${value.mean}${unit}, min ${value.min}${unit}, max ${value.max}${unit}`;
+  return `${String(value)}${unit}`;
+}
+
+/** The sentence a reviewer reads on the deviation. */
+export function outOfSpecMessage(step: StepDefinition, field: FieldDefinition, value: StoredValue): string {
+  if (field.type === 'number') {
+    const unit = field.unit ? ` ${field.unit}` : '';
+    return `${field.label} in "${step.title}" is out of specification: ${show(value, unit)} (specification ${describeRange(field.limits?.spec, field.unit)})`;
+  }
+  if (field.type === 'check') return `${field.label} in "${step.title}" was answered ${value ? 'yes' : 'no'}; ${field.expect ? 'yes' : 'no'} was expected`;
+  if (field.type === 'choice') return `${field.label} in "${step.title}" is "${String(value)}"; expected ${field.expect?.join(' or ')}`;
+  return `${field.label} in "${step.title}" is out of specification`;
+}
+
+/** Events for an out-of-spec value, with deterministic deviation and hold ids. */
+export function exceptionEvents(
+  state: BatchState,
+  step: StepDefinition,
+  field: FieldDefinition,
+  value: StoredValue,
+  path: ExceptionPath,
+  ctx: DecisionContext,
+): { events: BatchEvent[]; also: StreamEvents[] } {
+  const deviationId = `${state.id}-D${state.deviations.length + 1}`;
+  const message = outOfSpecMessage(step, field, value);
+  const limits: Limits | undefined = field.type === 'number' ? field.limits : undefined;
+  const events: BatchEvent[] = [
+    {
+      type: 'ExceptionRaised',
+      data: {
+        deviationId,
+        stepId: step.id,
+        fieldId: field.id,
+        severity: path.severity,
+        group: path.group,
+        hold: path.hold,
+        message,
+        value,
+        ...(limits ? { limits } : {}),
+        ...(path.ref ? { ref: path.ref } : {}),
+      },
+    },
+  ];
+  if (path.hold !== 'none') {
+    events.push({
+      type: 'HoldPlaced',
+      data: {
+        holdId: `H${state.holdsPlaced + 1}`,
+        ...(path.hold === 'step' ? { stepId: step.id } : {}),
+        reason: `${path.severity} deviation ${deviationId}: ${message}`,
+        deviationId,
+        by: 'system:exception-path',
+      },
+    });
+  }
+  const deviation = {
+    type: 'DeviationRaised',
+    data: {
+      deviationId,
+      batchId: state.id,
+      site: state.site,
+      procedure: state.procedure,
+      version: state.version,
+      stepId: step.id,
+      fieldId: field.id,
+      severity: path.severity,
+      group: path.group,
+      hold: path.hold,
+      message,
+      value,
+      ...(limits ? { limits } : {}),
+      ...(path.ref ? { ref: path.ref } : {}),
+      raisedAt: ctx.now,
+      detectedBy: ctx.actor.id,
+    },
+  };
+  return { events, also: [{ streamId: deviationStream(deviationId), expectedVersion: 'no_stream', events: [deviation] }] };
+}
