@@ -6,9 +6,8 @@
  * set bit of n, largest first. It is all the state needed to append a leaf and to compute the root,
  * so the store keeps it instead of the whole tree.
  */
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
-const LEAF_PREFIX = Buffer.from([0x00]);
 const NODE_PREFIX = Buffer.from([0x01]);
 const HASH_HEX = /^[0-9a-fA-F]{64}$/;
 
@@ -21,14 +20,45 @@ function hashBytes(hex: string, what: string): Buffer {
   return Buffer.from(hex, 'hex');
 }
 
+// Hashing the few bytes of a leaf or a node costs less than the call around it, and of the calls crypto.hash()
+// into a binary ("latin1") string is the cheapest by far (createHash() or a Buffer result cost 2-4 times as
+// much): the hot paths below hash from these reused input buffers and pass digests around as such strings.
+// Everything here is synchronous, so no two calls ever share an input buffer.
+const leafInput = Buffer.alloc(1 + 32);
+leafInput[0] = 0x00;
+const nodeInput = Buffer.alloc(1 + 32 + 32);
+nodeInput[0] = 0x01;
+
+/** SHA-256(0x00 || event hash bytes) as a binary string; the same check as hashBytes(). */
+function leafHashBinary(eventHashHex: string): string {
+  // 32 bytes written means 64 valid hex digits from the start; with the length, that is HASH_HEX.
+  if (typeof eventHashHex !== 'string' || eventHashHex.length !== 64 || leafInput.write(eventHashHex, 1, 32, 'hex') !== 32) {
+    hashBytes(eventHashHex, 'event hash').copy(leafInput, 1); // throws the usual TypeError
+  }
+  return hash('sha256', leafInput, 'binary');
+}
+
+/** SHA-256(0x01 || left || right) over binary strings. */
+function nodeHashBinary(left: string, right: string): string {
+  if (left.length !== 32 || right.length !== 32) {
+    return createHash('sha256').update(NODE_PREFIX).update(left, 'latin1').update(right, 'latin1').digest('binary');
+  }
+  nodeInput.write(left, 1, 32, 'latin1');
+  nodeInput.write(right, 33, 32, 'latin1');
+  return hash('sha256', nodeInput, 'binary');
+}
+
 /** Leaf hash of one event: SHA-256(0x00 || event hash bytes). */
 export function leafHash(eventHashHex: string): Buffer {
-  return createHash('sha256').update(LEAF_PREFIX).update(hashBytes(eventHashHex, 'event hash')).digest();
+  return Buffer.from(leafHashBinary(eventHashHex), 'latin1');
 }
 
 /** Interior node hash: SHA-256(0x01 || left || right). */
 export function nodeHash(left: Buffer, right: Buffer): Buffer {
-  return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
+  if (left.length !== 32 || right.length !== 32) return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
+  left.copy(nodeInput, 1);
+  right.copy(nodeInput, 33);
+  return Buffer.from(hash('sha256', nodeInput, 'binary'), 'latin1');
 }
 
 /** Largest power of two strictly smaller than n (n >= 2): where RFC 6962 splits a tree. */
@@ -89,15 +119,27 @@ export function frontierRoot(frontier: readonly string[]): string {
   return acc.toString('hex');
 }
 
-/** The frontier on Buffers, for recomputing the root over millions of events without hex round trips. */
+/**
+ * The frontier in memory, for recomputing the root over millions of events without hex round trips. The
+ * subtree roots are kept as binary strings (one char per byte), the cheapest form to hash from and into.
+ */
 export class MerkleAccumulator {
-  private readonly stack: Buffer[] = [];
+  private readonly stack: string[] = [];
   private count = 0;
 
   /** Appends one leaf hash (already SHA-256(0x00 || data)). */
   push(leaf: Buffer): void {
+    this.pushBinary(leaf.toString('latin1'));
+  }
+
+  /** Appends the leaf of one event: the same as push(leafHash(eventHashHex)), and throws the same way. */
+  pushEventHash(eventHashHex: string): void {
+    this.pushBinary(leafHashBinary(eventHashHex));
+  }
+
+  private pushBinary(leaf: string): void {
     let acc = leaf;
-    for (let s = this.count; s % 2 === 1; s = (s - 1) / 2) acc = nodeHash(this.stack.pop() as Buffer, acc);
+    for (let s = this.count; s % 2 === 1; s = (s - 1) / 2) acc = nodeHashBinary(this.stack.pop() as string, acc);
     this.stack.push(acc);
     this.count++;
   }
@@ -111,12 +153,12 @@ export class MerkleAccumulator {
   root(): Buffer {
     let acc = this.stack.at(-1);
     if (acc === undefined) return Buffer.from(EMPTY_ROOT_HEX, 'hex');
-    for (let i = this.stack.length - 2; i >= 0; i--) acc = nodeHash(this.stack[i] as Buffer, acc);
-    return acc;
+    for (let i = this.stack.length - 2; i >= 0; i--) acc = nodeHashBinary(this.stack[i] as string, acc);
+    return Buffer.from(acc, 'latin1');
   }
 
   /** The same frontier as appendToFrontier would hold, in hex. */
   frontierHex(): string[] {
-    return this.stack.map((b) => b.toString('hex'));
+    return this.stack.map((s) => Buffer.from(s, 'latin1').toString('hex'));
   }
 }
