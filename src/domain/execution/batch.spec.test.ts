@@ -1136,7 +1136,7 @@ describe('refused: every code, with a sentence that names what is concerned', ()
     });
     it('wait_not_elapsed: inspection before 1 h after compression', () => {
       const r = given(compressDone).when(cmd.start('visual-inspection'), operator, '2026-11-24T10:59:59.999Z').thenRefused('wait_not_elapsed');
-      expect(r.message).toBe('"Visual inspection" may start only 1 h after "Compress tablets": wait until 11:00 UTC.');
+      expect(r.message).toBe('"Visual inspection" may start only 1 h after "Compress tablets": wait until 2026-11-24 11:00 UTC.');
       expect(r.details).toMatchObject({ until: at('11:00') });
     });
   });

@@ -38,7 +38,7 @@ export function decideStart(state: BatchState, command: StartStep, ctx: BatchCon
     if (from !== undefined && elapsedMs(from, ctx.now) < step.wait.minMs) {
       const until = addMs(from, step.wait.minMs);
       return refused(
-        refuse('wait_not_elapsed', `"${step.title}" may start only ${formatDuration(step.wait.minMs)} after "${titleOf(state, step.wait.after)}": wait until ${until.slice(11, 16)} UTC.`, {
+        refuse('wait_not_elapsed', `"${step.title}" may start only ${formatDuration(step.wait.minMs)} after "${titleOf(state, step.wait.after)}": wait until ${until.slice(0, 16).replace('T', ' ')} UTC.`, {
           stepId,
           after: step.wait.after,
           minMs: step.wait.minMs,

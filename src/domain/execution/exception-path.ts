@@ -37,23 +37,20 @@ export function exceptionEvents(
   const deviationId = `${state.id}-D${state.deviations.length + 1}`;
   const message = outOfSpecMessage(step, field, value);
   const limits: Limits | undefined = field.type === 'number' ? field.limits : undefined;
-  const events: BatchEvent[] = [
-    {
-      type: 'ExceptionRaised',
-      data: {
-        deviationId,
-        stepId: step.id,
-        fieldId: field.id,
-        severity: path.severity,
-        group: path.group,
-        hold: path.hold,
-        message,
-        value,
-        ...(limits ? { limits } : {}),
-        ...(path.ref ? { ref: path.ref } : {}),
-      },
-    },
-  ];
+  // The same facts go on the batch record and open the deviation.
+  const facts = {
+    deviationId,
+    stepId: step.id,
+    fieldId: field.id,
+    severity: path.severity,
+    group: path.group,
+    hold: path.hold,
+    message,
+    value,
+    ...(limits ? { limits } : {}),
+    ...(path.ref ? { ref: path.ref } : {}),
+  };
+  const events: BatchEvent[] = [{ type: 'ExceptionRaised', data: facts }];
   if (path.hold !== 'none') {
     events.push({
       type: 'HoldPlaced',
@@ -68,24 +65,7 @@ export function exceptionEvents(
   }
   const deviation = {
     type: 'DeviationRaised',
-    data: {
-      deviationId,
-      batchId: state.id,
-      site: state.site,
-      procedure: state.procedure,
-      version: state.version,
-      stepId: step.id,
-      fieldId: field.id,
-      severity: path.severity,
-      group: path.group,
-      hold: path.hold,
-      message,
-      value,
-      ...(limits ? { limits } : {}),
-      ...(path.ref ? { ref: path.ref } : {}),
-      raisedAt: ctx.now,
-      detectedBy: ctx.actor.id,
-    },
+    data: { ...facts, batchId: state.id, site: state.site, procedure: state.procedure, version: state.version, raisedAt: ctx.now, detectedBy: ctx.actor.id },
   };
   return { events, also: [{ streamId: deviationStream(deviationId), expectedVersion: 'no_stream', events: [deviation] }] };
 }
