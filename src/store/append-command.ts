@@ -1,13 +1,14 @@
 /**
- * One command's append inside a write transaction: idempotency, the concurrency check, the hash chain,
- * the Merkle frontier and the projections. Shared by every backend.
+ * One command's append inside a group commit: idempotency, the concurrency check, the hash chain, the Merkle
+ * frontier and the projections, against the command's in-memory overlay. Shared by every backend.
  */
-import { createHash } from 'node:crypto';
-import type { EventRow, WriteTx } from './backend.ts';
+import { hash } from 'node:crypto';
+import type { EventRow } from './backend.ts';
 import type { AppendRequest, AppendResult, NewEvent, RecordedEvent, StreamAppend } from './event-store.ts';
 import { ConcurrencyError, IdempotencyKeyReusedError, InvalidAppendError } from './errors.ts';
 import { ZERO_HASH, canonicalJson, eventHash } from './ledger/event-hash.ts';
 import { appendToFrontier, leafHash } from './ledger/merkle.ts';
+import type { CommandOverlay } from './group-overlay.ts';
 
 /** The log's size and frontier as the batch advances (saved once per transaction). */
 export interface LogCursor {
@@ -16,20 +17,33 @@ export interface LogCursor {
 }
 
 const MAX_ID_LENGTH = 200;
+/** A UTF-16 surrogate without its other half: not Unicode text, and not representable in UTF-8. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** What no engine stores as text: a lone surrogate (not UTF-8) or U+0000 (PostgreSQL refuses it in text). */
+const UNSTORABLE = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Text every engine stores and returns unchanged. Refused up front, so that a request the database would
+ * refuse (or silently change) fails alone, never the group commit it would have joined.
+ */
+function isText(value: unknown): value is string {
+  return typeof value === 'string' && !UNSTORABLE.test(value);
+}
+
+/** A name (stream id, event type, actor, idempotency key) of 1–MAX_ID_LENGTH characters of text. */
+function isName(value: unknown): value is string {
+  return isText(value) && value.length > 0 && value.length <= MAX_ID_LENGTH;
+}
 
 function validateEvents(events: readonly NewEvent[]): void {
   if (!Array.isArray(events) || events.length === 0) throw new InvalidAppendError('an append needs at least one event');
   for (const e of events) {
-    if (typeof e.type !== 'string' || e.type.length === 0 || e.type.length > MAX_ID_LENGTH) {
-      throw new InvalidAppendError(`event type must be 1–${MAX_ID_LENGTH} characters`);
-    }
+    if (!isName(e.type)) throw new InvalidAppendError(`event type must be 1–${MAX_ID_LENGTH} characters of text`);
   }
 }
 
 function validateStreamId(streamId: unknown): void {
-  if (typeof streamId !== 'string' || streamId.length === 0 || streamId.length > MAX_ID_LENGTH) {
-    throw new InvalidAppendError(`stream id must be 1–${MAX_ID_LENGTH} characters`);
-  }
+  if (!isName(streamId)) throw new InvalidAppendError(`stream id must be 1–${MAX_ID_LENGTH} characters of text`);
 }
 
 function validateExpected(v: unknown): void {
@@ -40,13 +54,12 @@ function validateExpected(v: unknown): void {
 
 /** Rejects a malformed request before it reaches the database. */
 export function validateAppend(request: AppendRequest): void {
-  const { actor, idempotencyKey } = request;
-  if (typeof actor !== 'string' || actor.length === 0 || actor.length > MAX_ID_LENGTH) {
-    throw new InvalidAppendError(`actor must be 1–${MAX_ID_LENGTH} characters`);
+  const { actor, idempotencyKey, fingerprint } = request;
+  if (!isName(actor)) throw new InvalidAppendError(`actor must be 1–${MAX_ID_LENGTH} characters of text`);
+  if (idempotencyKey !== undefined && !isName(idempotencyKey)) {
+    throw new InvalidAppendError(`idempotency key must be 1–${MAX_ID_LENGTH} characters of text`);
   }
-  if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > MAX_ID_LENGTH)) {
-    throw new InvalidAppendError(`idempotency key must be 1–${MAX_ID_LENGTH} characters`);
-  }
+  if (fingerprint !== undefined && !isText(fingerprint)) throw new InvalidAppendError('fingerprint must be text');
   const parts = partsOf(request);
   const seen = new Set<string>();
   for (const part of parts) {
@@ -63,31 +76,48 @@ function partsOf(request: AppendRequest): StreamAppend[] {
   return [{ streamId: request.streamId, events: request.events, expectedVersion: request.expectedVersion }, ...(request.also ?? [])];
 }
 
-/** Hash of what was asked, so a key reused for another request is told apart from a retry. */
+/** JSON text of a string, as canonical JSON (RFC 8785, the canonicalize package) writes it. */
+function jsonString(value: string): string {
+  if (LONE_SURROGATE.test(value)) throw new Error('Lone surrogate is not allowed');
+  return JSON.stringify(value);
+}
+
+/**
+ * Hash of what was asked, so a key reused for another request is told apart from a retry: SHA-256 of the
+ * canonical JSON of `{ actor, streams: [{ streamId, expectedVersion, events: [[type, data], …] }, …] }`.
+ * The text is written directly rather than by canonicalising that object: its keys are fixed (written here in
+ * sorted order) and every value is a string or an integer, whose canonical form is JSON.stringify's. The bytes
+ * are the same as `canonicalJson(shape)` (append-command.test.ts checks this against the canonicalize package).
+ */
 export function fingerprint(request: AppendRequest, dataTexts: readonly (readonly string[])[]): string {
-  const shape = {
-    actor: request.actor,
-    streams: partsOf(request).map((part, p) => ({
-      streamId: part.streamId,
-      expectedVersion: part.expectedVersion,
-      events: part.events.map((e, i) => [e.type, dataTexts[p]![i]]),
-    })),
-  };
-  return createHash('sha256').update(canonicalJson(shape)).digest('hex');
+  let text = `{"actor":${jsonString(request.actor)},"streams":[`;
+  partsOf(request).forEach((part, p) => {
+    text += p === 0 ? '{"events":[' : ',{"events":[';
+    part.events.forEach((e, i) => {
+      text += `${i === 0 ? '' : ','}[${jsonString(e.type)},${jsonString(dataTexts[p]![i]!)}]`;
+    });
+    const expected = typeof part.expectedVersion === 'number' ? String(part.expectedVersion) : jsonString(part.expectedVersion);
+    text += `],"expectedVersion":${expected},"streamId":${jsonString(part.streamId)}}`;
+  });
+  return hash('sha256', `${text}]}`, 'hex');
 }
 
 export function toRecorded(row: EventRow): RecordedEvent {
   return { ...row, data: JSON.parse(row.data) as unknown };
 }
 
-/** Applies one command (one or more streams); mutates `log` only when it succeeds. Returns the result and the new rows. */
+/**
+ * Applies one command (one or more streams) to its overlay: everything it writes stays there until the group
+ * merges it. Mutates `log` only when it succeeds. Returns the result and the new rows.
+ */
 export async function appendCommand(
-  tx: WriteTx,
+  tx: CommandOverlay,
   request: AppendRequest,
   log: LogCursor,
   recordedAt: string,
 ): Promise<{ result: AppendResult; rows: EventRow[] }> {
   const parts = partsOf(request);
+  // Each payload is canonicalised once: these bytes are hashed, stored and (by default) fingerprinted.
   const dataTexts = parts.map((part) =>
     part.events.map((e) => {
       try {
@@ -97,10 +127,12 @@ export async function appendCommand(
       }
     }),
   );
-  const print = request.fingerprint ?? fingerprint(request, dataTexts);
   const key = request.idempotencyKey;
+  let print: string | undefined;
   if (key !== undefined) {
-    const earlier = await tx.findIdempotency(key);
+    // The default fingerprint canonicalises the whole request again: only when the caller gave none.
+    print = request.fingerprint ?? fingerprint(request, dataTexts);
+    const earlier = tx.findIdempotency(key);
     if (earlier !== undefined) {
       if (earlier.fingerprint !== print) throw new IdempotencyKeyReusedError(key);
       const { streamId, nextVersion, firstGlobalPosition, lastGlobalPosition } = earlier;
@@ -111,7 +143,7 @@ export async function appendCommand(
   // Every stream's version is checked before anything is written, so a conflict on any writes nothing.
   const heads: { version: number; hash: string }[] = [];
   for (const part of parts) {
-    const head = await tx.streamHead(part.streamId);
+    const head = tx.streamHead(part.streamId);
     const version = head?.version ?? 0;
     const expected = part.expectedVersion;
     if (expected === 'no_stream' ? version !== 0 : expected !== 'any' && expected !== version) {
@@ -144,13 +176,10 @@ export async function appendCommand(
       prevHash = hash;
     });
     versions.push(version);
+    tx.saveStreamHead(part.streamId, { version, hash: prevHash });
   });
 
-  await tx.insertEvents(rows);
-  for (const part of parts) {
-    const last = rows.filter((r) => r.streamId === part.streamId).at(-1)!;
-    await tx.saveStreamHead(part.streamId, { version: last.streamPosition, hash: last.hash });
-  }
+  tx.appendEvents(rows);
   if (request.project !== undefined) await request.project(tx, rows.map(toRecorded));
   const mainRows = rows.slice(0, parts[0]!.events.length);
   const result: AppendResult = {
@@ -163,7 +192,7 @@ export async function appendCommand(
   };
   if (key !== undefined) {
     const { streamId, nextVersion, firstGlobalPosition, lastGlobalPosition } = result;
-    await tx.saveIdempotency(key, { fingerprint: print, streamId, nextVersion, firstGlobalPosition, lastGlobalPosition });
+    tx.saveIdempotency(key, { fingerprint: print!, streamId, nextVersion, firstGlobalPosition, lastGlobalPosition });
   }
   log.size = size;
   log.frontier = frontier;

@@ -1,11 +1,14 @@
 /**
  * Group commit: concurrent appends wait in a queue and are written together, one transaction and one
- * durable flush for the whole group, each command isolated by a savepoint so one refusal or conflict does
- * not fail its neighbours. An append is acknowledged only after the commit that holds it succeeded.
+ * durable flush for the whole group. Each command runs against its own in-memory overlay (group-overlay.ts),
+ * so one refusal or conflict drops that command alone and does not fail its neighbours; the group's net
+ * changes are written in a few multi-row statements at the end. An append is acknowledged only after the
+ * commit that holds it succeeded.
  */
 import type { Backend, EventRow, LogState } from './backend.ts';
 import type { AppendRequest, AppendResult } from './event-store.ts';
 import { appendCommand, validateAppend, type LogCursor } from './append-command.ts';
+import { GroupOverlay } from './group-overlay.ts';
 
 interface Pending {
   readonly request: AppendRequest;
@@ -73,38 +76,33 @@ export class GroupCommitter {
     let after: LogState | undefined;
     try {
       await this.options.backend.write(async (tx) => {
-        const state = await tx.lockLog();
+        const group = new GroupOverlay(tx);
+        const state = await group.begin(batch.map((p) => p.request));
         const log: LogCursor = { size: state.size, frontier: [...state.frontier] };
         const recordedAt = this.options.clock().toISOString();
-        if (batch.length === 1) {
-          // Alone in its transaction: an error rolls back the whole transaction, no savepoint needed.
-          const { result, rows } = await appendCommand(tx, batch[0]!.request, log, recordedAt);
-          outcomes.push({ ok: true, result });
-          committed.push(...rows);
-        } else {
-          for (const pending of batch) {
-            const before = { size: log.size, frontier: log.frontier };
-            await tx.savepoint();
-            try {
-              const { result, rows } = await appendCommand(tx, pending.request, log, recordedAt);
-              await tx.releaseSavepoint();
-              outcomes.push({ ok: true, result });
-              committed.push(...rows);
-            } catch (error) {
-              try {
-                await tx.rollbackToSavepoint();
-              } catch {
-                // The database abandoned the whole transaction (disk full, I/O error): the group fails
-                // with the error that caused it, not with the failed rollback.
-                throw error;
-              }
-              log.size = before.size;
-              log.frontier = before.frontier;
-              outcomes.push({ ok: false, error });
-            }
+        for (const pending of batch) {
+          const before = { size: log.size, frontier: log.frontier };
+          const command = group.command();
+          try {
+            const { result, rows } = await appendCommand(command, pending.request, log, recordedAt);
+            // A projector that caught a database error must not let its command, or the group, commit.
+            if (group.failed !== undefined) throw group.failed.error;
+            await group.merge(command);
+            outcomes.push({ ok: true, result });
+            for (const row of rows) committed.push(row);
+          } catch (error) {
+            // The database failed (it may have ended the transaction): the whole group fails with the
+            // error that caused it.
+            if (group.failed !== undefined) throw group.failed.error;
+            // The command's own refusal: drop its overlay, nothing of it reached the database.
+            command.close();
+            log.size = before.size;
+            log.frontier = before.frontier;
+            outcomes.push({ ok: false, error });
           }
         }
-        if (log.size !== state.size) await tx.saveLogState(log);
+        const grew = log.size !== state.size;
+        await group.flush(grew ? log : undefined);
         after = { size: log.size, frontier: log.frontier };
       });
     } catch (error) {

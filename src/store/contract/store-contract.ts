@@ -183,6 +183,62 @@ export function storeContract(fixture: StoreFixture): void {
       expect((await verifyOpened(opened!)).ok).toBe(true);
     });
 
+    it('lets a projector read what its own command and earlier commands of its group wrote, never what failed ones did', async () => {
+      const { store } = await open();
+      await store.append({ streamId: 'seed', events: [ev('Seeded')], expectedVersion: 'no_stream', actor: 'u', project: (tx) => tx.put('counters', 'c', { n: 100 }) });
+      const seen: unknown[] = [];
+      const bump = (i: number, fail = false) =>
+        store.append({
+          streamId: `bump-${i}`,
+          events: [ev('Bumped', { i })],
+          expectedVersion: 'no_stream',
+          actor: 'u',
+          ...(i === 3 || i === 4 ? { idempotencyKey: 'shared' } : {}),
+          project: async (tx) => {
+            const counter = (await tx.get<{ n: number }>('counters', 'c'))!;
+            seen.push(counter.n);
+            // What a projector does to an object it read changes nothing stored.
+            counter.n = -1;
+            await tx.put('counters', 'c', { n: (await tx.get<{ n: number }>('counters', 'c'))!.n + 1 });
+            // Its own write, read back within the command.
+            expect(await tx.get('counters', 'c')).toEqual({ n: (seen.at(-1) as number) + 1 });
+            await tx.put('scratch', `d-${i}`, { i });
+            await tx.delete('scratch', `d-${i}`);
+            expect(await tx.get('scratch', `d-${i}`)).toBeUndefined();
+            if (fail) throw new Error(`command ${i} fails`);
+          },
+        });
+      // One group: 3 fails after its writes, so 4 (same key) is not a replay and sees 2's value, not 3's.
+      const results = await Promise.allSettled([bump(1), bump(2), bump(3, true), bump(4), bump(5)]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+      expect(seen).toEqual([100, 101, 102, 102, 103]);
+      expect((results[3] as PromiseFulfilledResult<{ replayed: boolean }>).value.replayed).toBe(false);
+      expect(await store.getDocument('counters', 'c')).toEqual({ n: 104 });
+      expect(await store.listDocuments('scratch')).toEqual([]);
+      expect(await store.streamVersion('bump-3')).toBe(0);
+      expect((await store.head()).size).toBe(5);
+      expect((await verifyOpened(opened!)).ok).toBe(true);
+    });
+
+    it('refuses, in the command alone, a read model no engine can store', async () => {
+      const { store } = await open();
+      const put = (i: number, collection: string, id: string, doc: unknown) =>
+        store.append({ streamId: `doc-${i}`, events: [ev('E')], expectedVersion: 'no_stream', actor: 'u', project: (tx) => tx.put(collection, id, doc) });
+      const results = await Promise.allSettled([
+        put(1, 'docs', 'ok-1', { text: 'fine, with "quotes", \\backslashes\\ and \\u0000 spelled out' }),
+        put(2, 'docs', 'nul', { text: 'a\u0000b' }),
+        put(3, 'docs', 'surrogate', { [`key\ud800`]: 1 }),
+        put(4, 'docs', 'nothing', undefined),
+        put(5, 'docs\u0000', 'x', {}),
+        put(6, 'docs', 'x'.repeat(401), {}),
+        put(7, 'docs', 'ok-2', [1, 'two', { three: null }]),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'rejected', 'rejected', 'rejected', 'fulfilled']);
+      expect(await store.getDocument('docs', 'ok-1')).toEqual({ text: 'fine, with "quotes", \\backslashes\\ and \\u0000 spelled out' });
+      expect(await store.getDocument('docs', 'ok-2')).toEqual([1, 'two', { three: null }]);
+      expect((await store.head()).size).toBe(2);
+    });
+
     it('appends to several streams atomically, each checked against its own expected version', async () => {
       const { store } = await open();
       await store.append({ streamId: 'equipment-P01', events: [ev('EquipmentRegistered')], expectedVersion: 'no_stream', actor: 'u' });

@@ -5,7 +5,7 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Backend, EventRow, WriteTx } from '../backend.ts';
+import type { Backend, EventRow, GroupChanges, IdempotencyRecord, WriteTx } from '../backend.ts';
 import { openPostgresBackend } from './backend.ts';
 import { migrations } from './migrations.ts';
 import { createTestDatabase, postgresAvailable, requirePostgresInCi } from './test-database.ts';
@@ -31,14 +31,33 @@ function eventRow(globalPosition: number, streamId: string, streamPosition: numb
   };
 }
 
-/** One event at the end of the log, as the ledger store would append it (under the log lock). */
-async function appendOne(tx: WriteTx, streamId: string): Promise<number> {
+/** What a flush writes besides events; nothing unless given. */
+function changes(partial: Partial<GroupChanges>): GroupChanges {
+  return { streamHeads: new Map(), idempotency: new Map(), documents: [], log: undefined, ...partial };
+}
+
+/**
+ * One event at the end of the log, as the ledger store would append it (under the log lock), with the
+ * idempotency record and documents given; flushed, not yet committed.
+ */
+async function appendOne(
+  tx: WriteTx,
+  streamId: string,
+  extra: { key?: string; documents?: GroupChanges['documents'] } = {},
+): Promise<number> {
   const log = await tx.lockLog();
-  const version = (await tx.streamHead(streamId))?.version ?? 0;
+  const version = (await tx.streamHeads([streamId])).get(streamId)?.version ?? 0;
   const position = log.size + 1;
   await tx.insertEvents([eventRow(position, streamId, version + 1)]);
-  await tx.saveStreamHead(streamId, { version: version + 1, hash: HASH });
-  await tx.saveLogState({ size: position, frontier: [...log.frontier] });
+  const record: IdempotencyRecord = { fingerprint: HASH, streamId, nextVersion: version + 1, firstGlobalPosition: position, lastGlobalPosition: position };
+  await tx.flush(
+    changes({
+      streamHeads: new Map([[streamId, { version: version + 1, hash: HASH }]]),
+      idempotency: new Map(extra.key === undefined ? [] : [[extra.key, record]]),
+      documents: extra.documents ?? [],
+      log: { size: position, frontier: [...log.frontier] },
+    }),
+  );
   return position;
 }
 
@@ -138,7 +157,7 @@ describe.skipIf(!availability.ok)(title, () => {
         // Without the lock, another writer would read the same size in this gap and one increment be lost.
         await sleep(1);
         await tx.insertEvents([eventRow(log.size + 1, `lock-${i}`, 1)]);
-        await tx.saveLogState({ size: log.size + 1, frontier: [...log.frontier] });
+        await tx.flush(changes({ log: { size: log.size + 1, frontier: [...log.frontier] } }));
       }),
     );
     await Promise.all(writes);
@@ -155,22 +174,20 @@ describe.skipIf(!availability.ok)(title, () => {
     try {
       await expect(
         b.write(async (tx) => {
-          await appendOne(tx, 'doomed');
-          await tx.put('things', 'doomed', { n: 1 });
-          await tx.saveIdempotency('doomed-key', {
-            fingerprint: HASH,
-            streamId: 'doomed',
-            nextVersion: 1,
-            firstGlobalPosition: log.size + 1,
-            lastGlobalPosition: log.size + 1,
-          });
+          // Flushed (its statements possibly still in flight), then the work fails: none of it is committed.
+          await appendOne(tx, 'doomed', { key: 'doomed-key', documents: [{ collection: 'things', id: 'doomed', doc: '{"n":1}' }] });
           throw new Error('projection failed');
         }),
       ).rejects.toThrow('projection failed');
-      // A statement the database rejects aborts the transaction; the write still rolls back cleanly.
-      await expect(b.write((tx) => tx.insertEvents([eventRow(1, 'dup', 1), eventRow(1, 'dup', 2)]))).rejects.toThrow(
-        /duplicate key/,
-      );
+      // A statement the database rejects aborts the transaction; the write still rolls back cleanly, with
+      // that statement's error (not with those of the statements pipelined behind it).
+      await expect(
+        b.write(async (tx) => {
+          await tx.lockLog();
+          await tx.insertEvents([eventRow(1, 'dup', 1), eventRow(1, 'dup', 2)]);
+          await tx.flush(changes({ documents: [{ collection: 'things', id: 'doomed', doc: '{"n":2}' }] }));
+        }),
+      ).rejects.toThrow(/duplicate key/);
       await expect(watch.called()).rejects.toThrow('no commit notification');
     } finally {
       await stop();
@@ -180,20 +197,71 @@ describe.skipIf(!availability.ok)(title, () => {
     expect(await a.streamHead('doomed')).toBeUndefined();
     expect(await a.readStream('doomed', 0, 10)).toEqual([]);
     expect(await a.getDocument('things', 'doomed')).toBeUndefined();
-    expect(await b.write((tx) => tx.findIdempotency('doomed-key'))).toBeUndefined();
+    expect(await b.findIdempotency('doomed-key')).toBeUndefined();
   });
 
-  it('recovers a command whose statement failed by rolling back to its savepoint', async () => {
-    const before = (await a.logState()).size;
+  it('fails the whole write with the first statement the database refused, committing none of the flush', async () => {
+    const first = await a.write((tx) => appendOne(tx, 'pipelined', { key: 'pipelined-key' }));
+    const log = await a.logState();
+    // Events and stream heads are fine; the idempotency key was used already: the flush's third statement fails.
+    await expect(
+      a.write((tx) => appendOne(tx, 'pipelined-2', { key: 'pipelined-key', documents: [{ collection: 'things', id: 'pipelined', doc: '[1]' }] })),
+    ).rejects.toThrow(/duplicate key value violates unique constraint "idempotency_pkey"/);
+    expect(await a.logState()).toEqual(log);
+    expect(await a.streamHead('pipelined-2')).toBeUndefined();
+    expect(await a.getDocument('things', 'pipelined')).toBeUndefined();
+    expect(await a.findIdempotency('pipelined-key')).toMatchObject({ streamId: 'pipelined', firstGlobalPosition: first });
+    // The connection is fine afterwards.
+    await a.write((tx) => appendOne(tx, 'pipelined-3'));
+    expect((await a.logState()).size).toBe(log.size + 1);
+  });
+
+  it('reads in one round trip what a group needs, after taking the lock, and documents as JSON text', async () => {
+    await a.write((tx) =>
+      appendOne(tx, 'prefetch-1', { key: 'prefetch-key', documents: [{ collection: 'things', id: 'prefetch', doc: '{"list":[1,2],"n":null}' }] }),
+    );
+    const [log, heads, records, doc, missing] = await b.write(async (tx) =>
+      Promise.all([
+        tx.lockLog(),
+        tx.streamHeads(['prefetch-1', 'prefetch-none']),
+        tx.findIdempotencies(['prefetch-key', 'prefetch-unknown']),
+        tx.getDocument('things', 'prefetch'),
+        tx.getDocument('things', 'prefetch-none'),
+      ]),
+    );
+    expect(log).toEqual(await a.logState());
+    expect([...heads]).toEqual([['prefetch-1', { version: 1, hash: HASH }]]);
+    expect([...records.keys()]).toEqual(['prefetch-key']);
+    expect(JSON.parse(doc!)).toEqual({ list: [1, 2], n: null });
+    expect(missing).toBeUndefined();
+  });
+
+  it('writes every text exactly as given, whatever characters it holds', async () => {
+    const tricky = 'q"uote\\ back\\slash \\u0041 tab\t nl\n \u0001 é 中文 😀 \u2028 end';
+    const position = await a.write(async (tx) => {
+      const log = await tx.lockLog();
+      const row = { ...eventRow(log.size + 1, `tricky ${tricky}`, 1), type: `T ${tricky}`, data: JSON.stringify({ t: tricky }), actor: `a ${tricky}` };
+      await tx.insertEvents([row]);
+      await tx.flush(
+        changes({
+          streamHeads: new Map([[row.streamId, { version: 1, hash: HASH }]]),
+          idempotency: new Map([[`k ${tricky}`, { fingerprint: `f ${tricky}`, streamId: row.streamId, nextVersion: 1, firstGlobalPosition: row.globalPosition, lastGlobalPosition: row.globalPosition }]]),
+          documents: [{ collection: `c ${tricky}`, id: `i ${tricky}`, doc: JSON.stringify({ t: tricky, list: [tricky] }) }],
+          log: { size: row.globalPosition, frontier: [...log.frontier] },
+        }),
+      );
+      return row.globalPosition;
+    });
+    const [event] = await a.readAll(position - 1, 1);
+    expect(event).toMatchObject({ streamId: `tricky ${tricky}`, type: `T ${tricky}`, data: JSON.stringify({ t: tricky }), actor: `a ${tricky}` });
+    expect(await a.streamHead(`tricky ${tricky}`)).toEqual({ version: 1, hash: HASH });
+    expect(await a.findIdempotency(`k ${tricky}`)).toMatchObject({ fingerprint: `f ${tricky}`, streamId: `tricky ${tricky}` });
+    expect(await a.getDocument(`c ${tricky}`, `i ${tricky}`)).toEqual({ t: tricky, list: [tricky] });
     await a.write(async (tx) => {
       await tx.lockLog();
-      await tx.savepoint();
-      await expect(tx.insertEvents([eventRow(1, 'dup', 1)])).rejects.toThrow(/duplicate key/);
-      await tx.rollbackToSavepoint();
-      await appendOne(tx, 'after-savepoint');
+      await tx.flush(changes({ documents: [{ collection: `c ${tricky}`, id: `i ${tricky}`, doc: undefined }] }));
     });
-    expect((await a.logState()).size).toBe(before + 1);
-    expect(await a.streamHead('after-savepoint')).toEqual({ version: 1, hash: HASH });
+    expect(await a.getDocument(`c ${tricky}`, `i ${tricky}`)).toBeUndefined();
   });
 
   it('tells a backend when another backend commits', async () => {
@@ -229,18 +297,9 @@ describe.skipIf(!availability.ok)(title, () => {
   });
 
   it('returns every number as a JavaScript number', async () => {
-    const position = await a.write(async (tx) => {
-      const p = await appendOne(tx, 'numbers');
-      await tx.saveIdempotency('numbers-key', {
-        fingerprint: HASH,
-        streamId: 'numbers',
-        nextVersion: 1,
-        firstGlobalPosition: p,
-        lastGlobalPosition: p,
-      });
-      await tx.put('things', 'numbers', { count: 3, list: [1, 2.5] });
-      return p;
-    });
+    const position = await a.write((tx) =>
+      appendOne(tx, 'numbers', { key: 'numbers-key', documents: [{ collection: 'things', id: 'numbers', doc: JSON.stringify({ count: 3, list: [1, 2.5] }) }] }),
+    );
     await a.insertCheckpoint({ size: position, rootHash: HASH, note: 'n', createdAt: '2025-01-01T00:00:00.000Z' });
 
     const [event] = await a.readStream('numbers', 0, 10);
@@ -251,7 +310,7 @@ describe.skipIf(!availability.ok)(title, () => {
     expect(await a.streamHead('numbers')).toEqual({ version: 1, hash: HASH });
     expect(typeof (await a.logState()).size).toBe('number');
     expect(await a.write((tx) => tx.lockLog())).toMatchObject({ size: expect.any(Number) });
-    expect(await a.write((tx) => tx.findIdempotency('numbers-key'))).toEqual({
+    expect((await a.write((tx) => tx.findIdempotencies(['numbers-key']))).get('numbers-key')).toEqual({
       fingerprint: HASH,
       streamId: 'numbers',
       nextVersion: 1,

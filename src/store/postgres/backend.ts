@@ -9,6 +9,7 @@ import type {
   CheckpointRow,
   EventRow,
   IdempotencyRecord,
+  GroupChanges,
   LogState,
   StreamHead,
   WriteTx,
@@ -79,7 +80,9 @@ export async function openPostgresBackend(options: PostgresBackendOptions): Prom
     application_name: 'openbes',
     types: typeOverrides(),
   };
-  const pool = new pg.Pool({ ...config, max: options.poolSize ?? 10 });
+  // Pipelined: a connection sends a statement without waiting for the previous one's answer, so a group
+  // commit's statements travel in two round trips (lock and reads; writes and COMMIT), not one per statement.
+  const pool = new pg.Pool({ ...config, max: options.poolSize ?? 10, pipeline: true });
   // An idle client that loses its connection is emitted here; the pool already discards it, and an
   // unhandled 'error' event would crash the process.
   pool.on('error', () => {});
@@ -92,18 +95,16 @@ export async function openPostgresBackend(options: PostgresBackendOptions): Prom
   return new PostgresBackend(pool, config);
 }
 
-async function migrate(client: PoolClient): Promise<void> {
+async function migrate(tx: PostgresWriteTx): Promise<void> {
   // Nodes starting together queue here; the later ones then find the work done.
-  await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-  await client.query(
-    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
-  );
-  const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
+  await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+  await tx.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  const { rows } = await tx.query<{ version: number }>('SELECT version FROM schema_migrations');
   const applied = new Set(rows.map((r) => r.version));
   for (const m of migrations) {
     if (applied.has(m.version)) continue;
-    await client.query(m.sql);
-    await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+    await tx.query(m.sql);
+    await tx.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
       m.version,
       m.name,
       new Date().toISOString(),
@@ -111,8 +112,11 @@ async function migrate(client: PoolClient): Promise<void> {
   }
 }
 
-/** Runs `work` between BEGIN and COMMIT on one pooled connection; rolls back and rethrows on any error. */
-async function transaction<T>(pool: pg.Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+/**
+ * Runs `work` in one transaction on one pooled connection and commits it (`PostgresWriteTx.commit`); rolls
+ * back and rethrows on any error.
+ */
+async function transaction<T>(pool: pg.Pool, work: (tx: PostgresWriteTx) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
   // A checked-out client has no pool listener; a connection lost between queries would otherwise crash us.
@@ -121,11 +125,11 @@ async function transaction<T>(pool: pg.Pool, work: (client: PoolClient) => Promi
   };
   client.on('error', onError);
   try {
-    await client.query('BEGIN');
-    const result = await work(client);
+    const tx = new PostgresWriteTx(client);
+    const result = await work(tx);
     // A COMMIT lost with its connection leaves the outcome unknown: we throw, so the caller never
     // acknowledges, and a retry with the same idempotency key finds out which way it went.
-    await client.query('COMMIT');
+    await tx.commit();
     return result;
   } catch (error) {
     try {
@@ -153,13 +157,7 @@ class PostgresBackend implements Backend {
   }
 
   async write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
-    return transaction(this.pool, async (client) => {
-      let inserted = false;
-      const result = await work(makeWriteTx(client, () => (inserted = true)));
-      // NOTIFY is delivered at commit and dropped on rollback, so listeners only hear of real commits.
-      if (inserted) await client.query(`NOTIFY ${CHANNEL}`);
-      return result;
-    });
+    return transaction(this.pool, work);
   }
 
   async readStream(streamId: string, after: number, limit: number): Promise<EventRow[]> {
@@ -249,16 +247,15 @@ class PostgresBackend implements Backend {
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
-async function selectIdempotency(db: Queryable, key: string): Promise<IdempotencyRecord | undefined> {
-  const { rows } = await db.query<{
-    fingerprint: string;
-    stream_id: string;
-    next_version: number;
-    first_global_position: number;
-    last_global_position: number;
-  }>('SELECT fingerprint, stream_id, next_version, first_global_position, last_global_position FROM idempotency WHERE key = $1', [key]);
-  const row = rows[0];
-  if (row === undefined) return undefined;
+interface RawIdempotency {
+  fingerprint: string;
+  stream_id: string;
+  next_version: number;
+  first_global_position: number;
+  last_global_position: number;
+}
+
+function idempotencyRecord(row: RawIdempotency): IdempotencyRecord {
   return {
     fingerprint: row.fingerprint,
     streamId: row.stream_id,
@@ -266,6 +263,14 @@ async function selectIdempotency(db: Queryable, key: string): Promise<Idempotenc
     firstGlobalPosition: row.first_global_position,
     lastGlobalPosition: row.last_global_position,
   };
+}
+
+async function selectIdempotency(db: Queryable, key: string): Promise<IdempotencyRecord | undefined> {
+  const { rows } = await db.query<RawIdempotency>(
+    'SELECT fingerprint, stream_id, next_version, first_global_position, last_global_position FROM idempotency WHERE key = $1',
+    [key],
+  );
+  return rows[0] === undefined ? undefined : idempotencyRecord(rows[0]);
 }
 
 async function selectStreamHead(db: Queryable, streamId: string): Promise<StreamHead | undefined> {
@@ -282,80 +287,179 @@ async function selectDocument(db: Queryable, collection: string, id: string): Pr
   return rows[0]?.doc;
 }
 
-function makeWriteTx(client: PoolClient, onInsert: () => void): WriteTx {
-  return {
-    async lockLog() {
-      // The row lock is held to COMMIT: the next writer, on any node, waits here and then reads our result.
-      const { rows } = await client.query<LogState>('SELECT size, frontier FROM log_state WHERE id = 1 FOR UPDATE');
-      return rows[0]!;
-    },
-    async saveLogState(state) {
-      await client.query('UPDATE log_state SET size = $1, frontier = $2::jsonb WHERE id = 1', [
-        state.size,
-        JSON.stringify(state.frontier),
-      ]);
-    },
-    async streamHead(streamId) {
-      return selectStreamHead(client, streamId);
-    },
-    async saveStreamHead(streamId, head) {
-      await client.query(
-        'INSERT INTO streams (stream_id, version, hash) VALUES ($1, $2, $3) ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, hash = excluded.hash',
-        [streamId, head.version, head.hash],
-      );
-    },
-    async findIdempotency(key) {
-      return selectIdempotency(client, key);
-    },
-    async saveIdempotency(key, r) {
-      await client.query(
-        'INSERT INTO idempotency (key, fingerprint, stream_id, next_version, first_global_position, last_global_position) VALUES ($1, $2, $3, $4, $5, $6)',
-        [key, r.fingerprint, r.streamId, r.nextVersion, r.firstGlobalPosition, r.lastGlobalPosition],
-      );
-    },
-    async insertEvents(rows) {
-      if (rows.length === 0) return;
-      // One round trip per command, whatever its size: one array per column, zipped back by unnest.
-      await client.query(
-        `INSERT INTO events (${EVENT_COLUMNS})
-         SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])`,
-        [
-          rows.map((e) => e.globalPosition),
-          rows.map((e) => e.streamId),
-          rows.map((e) => e.streamPosition),
-          rows.map((e) => e.type),
-          rows.map((e) => e.data),
-          rows.map((e) => e.actor),
-          rows.map((e) => e.recordedAt),
-          rows.map((e) => e.prevHash),
-          rows.map((e) => e.hash),
-        ],
-      );
-      onInsert();
-    },
-    async get<T>(collection: string, id: string) {
-      return (await selectDocument(client, collection, id)) as T | undefined;
-    },
-    async put(collection, id, doc) {
-      // Stringified by hand: pg would turn a top-level array into a PostgreSQL array, not JSON.
-      await client.query(
-        'INSERT INTO documents (collection, id, doc) VALUES ($1, $2, $3::jsonb) ON CONFLICT (collection, id) DO UPDATE SET doc = excluded.doc',
-        [collection, id, JSON.stringify(doc)],
-      );
-    },
-    async delete(collection, id) {
-      await client.query('DELETE FROM documents WHERE collection = $1 AND id = $2', [collection, id]);
-    },
-    async savepoint() {
-      await client.query('SAVEPOINT command');
-    },
-    async releaseSavepoint() {
-      await client.query('RELEASE SAVEPOINT command');
-    },
-    async rollbackToSavepoint() {
-      await client.query('ROLLBACK TO SAVEPOINT command; RELEASE SAVEPOINT command');
-    },
-  };
+/** The fixed statements of a write, prepared once per connection (named). */
+const SQL = {
+  lockLog: {
+    name: 'bes-lock-log',
+    // The row lock is held to COMMIT: the next writer, on any node, waits here and then reads our result.
+    text: 'SELECT size, frontier FROM log_state WHERE id = 1 FOR UPDATE',
+  },
+  streamHeads: { name: 'bes-stream-heads', text: 'SELECT stream_id, version, hash FROM streams WHERE stream_id = ANY($1::text[])' },
+  findIdempotencies: {
+    name: 'bes-find-idempotencies',
+    text: 'SELECT key, fingerprint, stream_id, next_version, first_global_position, last_global_position FROM idempotency WHERE key = ANY($1::text[])',
+  },
+  getDocument: { name: 'bes-get-document', text: 'SELECT doc::text AS doc FROM documents WHERE collection = $1 AND id = $2' },
+  // Multi-row writes, one statement per table. The rows travel as one JSON array (a single text parameter)
+  // unpacked by json_to_recordset: pg's array literals (one per column, for unnest) cost more to escape on our
+  // side than the rest of the flush, event data and documents being full of quotes.
+  insertEvents: {
+    name: 'bes-insert-events',
+    // The EventRow objects as they are: their property names are the record's column names.
+    text: `INSERT INTO events (${EVENT_COLUMNS})
+      SELECT "globalPosition", "streamId", "streamPosition", type, data, actor, "recordedAt", "prevHash", hash
+      FROM json_to_recordset($1::json) AS r("globalPosition" bigint, "streamId" text, "streamPosition" bigint, type text,
+        data text, actor text, "recordedAt" text, "prevHash" text, hash text)`,
+  },
+  saveStreamHeads: {
+    name: 'bes-save-stream-heads',
+    text: `INSERT INTO streams (stream_id, version, hash)
+      SELECT s, v, h FROM json_to_recordset($1::json) AS r(s text, v bigint, h text)
+      ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, hash = excluded.hash`,
+  },
+  saveIdempotencies: {
+    name: 'bes-save-idempotencies',
+    text: `INSERT INTO idempotency (key, fingerprint, stream_id, next_version, first_global_position, last_global_position)
+      SELECT k, f, s, v, a, b FROM json_to_recordset($1::json) AS r(k text, f text, s text, v bigint, a bigint, b bigint)`,
+  },
+  putDocuments: {
+    name: 'bes-put-documents',
+    // Each document travels as its JSON text and is cast on its own: text that is not JSON fails, never spills over.
+    text: `INSERT INTO documents (collection, id, doc) SELECT c, i, d::jsonb FROM json_to_recordset($1::json) AS r(c text, i text, d text)
+      ON CONFLICT (collection, id) DO UPDATE SET doc = excluded.doc`,
+  },
+  deleteDocuments: {
+    name: 'bes-delete-documents',
+    text: 'DELETE FROM documents AS d USING json_to_recordset($1::json) AS r(c text, i text) WHERE d.collection = r.c AND d.id = r.i',
+  },
+  saveLogState: { name: 'bes-save-log-state', text: 'UPDATE log_state SET size = $1, frontier = $2::jsonb WHERE id = 1' },
+} as const;
+
+const ignore = () => {};
+
+/**
+ * One write transaction on a pipelined connection: a statement goes out without waiting for the answer to the
+ * previous one. BEGIN, the lock and the reads go out together; the flush's statements are not waited for one
+ * by one but go out together with NOTIFY and COMMIT, and `commit` settles them all. A group commit thus costs
+ * two round trips, plus one per document a projector reads that the group does not hold yet.
+ */
+class PostgresWriteTx implements WriteTx {
+  private readonly client: PoolClient;
+  /** BEGIN, once sent; settles when it has run. */
+  private begun: Promise<unknown> | undefined;
+  /** Statements sent and not yet waited for, in the order sent. */
+  private inFlight: Promise<unknown>[] = [];
+  private events: EventRow[] = [];
+  private inserted = false;
+
+  constructor(client: PoolClient) {
+    this.client = client;
+  }
+
+  async lockLog(): Promise<LogState> {
+    const [, { rows }] = await Promise.all([this.begin(), this.send<LogState>(SQL.lockLog)]);
+    return rows[0]!;
+  }
+
+  async streamHeads(streamIds: readonly string[]): Promise<Map<string, StreamHead>> {
+    const heads = new Map<string, StreamHead>();
+    if (streamIds.length === 0) return heads;
+    void this.begin();
+    const { rows } = await this.send<{ stream_id: string; version: number; hash: string }>({ ...SQL.streamHeads, values: [streamIds] });
+    for (const r of rows) heads.set(r.stream_id, { version: r.version, hash: r.hash });
+    return heads;
+  }
+
+  async findIdempotencies(keys: readonly string[]): Promise<Map<string, IdempotencyRecord>> {
+    const records = new Map<string, IdempotencyRecord>();
+    if (keys.length === 0) return records;
+    void this.begin();
+    const { rows } = await this.send<RawIdempotency & { key: string }>({ ...SQL.findIdempotencies, values: [keys] });
+    for (const r of rows) records.set(r.key, idempotencyRecord(r));
+    return records;
+  }
+
+  async getDocument(collection: string, id: string): Promise<string | undefined> {
+    void this.begin();
+    const { rows } = await this.send<{ doc: string }>({ ...SQL.getDocument, values: [collection, id] });
+    return rows[0]?.doc;
+  }
+
+  async insertEvents(rows: readonly EventRow[]): Promise<void> {
+    for (const row of rows) this.events.push(row);
+  }
+
+  async flush(changes: GroupChanges): Promise<void> {
+    // Never a write outside the transaction (BEGIN has run already if the lock was taken first, as it is).
+    await this.begin();
+    const events = this.events;
+    this.events = [];
+    const write = (statement: { name: string; text: string }, values: unknown[]) => {
+      this.inFlight.push(this.send({ ...statement, values }));
+    };
+    if (events.length > 0) {
+      write(SQL.insertEvents, [JSON.stringify(events)]);
+      this.inserted = true;
+    }
+    if (changes.streamHeads.size > 0) {
+      const rows: { s: string; v: number; h: string }[] = [];
+      for (const [s, head] of changes.streamHeads) rows.push({ s, v: head.version, h: head.hash });
+      write(SQL.saveStreamHeads, [JSON.stringify(rows)]);
+    }
+    if (changes.idempotency.size > 0) {
+      const rows: { k: string; f: string; s: string; v: number; a: number; b: number }[] = [];
+      for (const [k, r] of changes.idempotency) {
+        rows.push({ k, f: r.fingerprint, s: r.streamId, v: r.nextVersion, a: r.firstGlobalPosition, b: r.lastGlobalPosition });
+      }
+      write(SQL.saveIdempotencies, [JSON.stringify(rows)]);
+    }
+    const puts: { c: string; i: string; d: string }[] = [];
+    const deletes: { c: string; i: string }[] = [];
+    for (const d of changes.documents) {
+      if (d.doc === undefined) deletes.push({ c: d.collection, i: d.id });
+      else puts.push({ c: d.collection, i: d.id, d: d.doc });
+    }
+    if (puts.length > 0) write(SQL.putDocuments, [JSON.stringify(puts)]);
+    if (deletes.length > 0) write(SQL.deleteDocuments, [JSON.stringify(deletes)]);
+    if (changes.log !== undefined) write(SQL.saveLogState, [changes.log.size, JSON.stringify(changes.log.frontier)]);
+  }
+
+  /** Runs one statement of its own inside the transaction and waits for it (migrations). */
+  async query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
+    await this.begin();
+    return this.send<R>({ text, values });
+  }
+
+  /** Sends NOTIFY (when events were written) and COMMIT behind the flush, and settles everything sent. */
+  async commit(): Promise<void> {
+    if (this.begun === undefined) return;
+    // NOTIFY is delivered at commit and dropped on rollback, so listeners only hear of real commits.
+    if (this.inserted) this.inFlight.push(this.send(`NOTIFY ${CHANNEL}`));
+    const commit = this.send('COMMIT');
+    const sent = this.inFlight;
+    this.inFlight = [];
+    // The first statement that failed is the cause; PostgreSQL then answers COMMIT with a ROLLBACK.
+    await Promise.all(sent);
+    const { command } = await commit;
+    if (command !== 'COMMIT') throw new Error(`the transaction was not committed (the server answered ${command})`);
+  }
+
+  /** Sends BEGIN unless it was sent; settles when it has run. */
+  private begin(): Promise<unknown> {
+    if (this.begun === undefined) {
+      this.begun = this.send('BEGIN');
+      this.inFlight.push(this.begun);
+    }
+    return this.begun;
+  }
+
+  /** Sends a statement now; whoever needs its result awaits it, the rest are settled by `commit`. */
+  private send<R extends pg.QueryResultRow = pg.QueryResultRow>(query: string | pg.QueryConfig): Promise<pg.QueryResult<R>> {
+    const result = this.client.query<R>(query);
+    // Observed later (or not at all, after an earlier failure): never an unhandled rejection.
+    result.catch(ignore);
+    return result;
+  }
 }
 
 /**

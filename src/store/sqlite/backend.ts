@@ -3,7 +3,7 @@
  * read-only connection (readers never see a transaction in progress).
  */
 import Database from 'better-sqlite3';
-import type { Database as Db, Statement } from 'better-sqlite3';
+import type { Database as Db } from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type {
@@ -123,18 +123,21 @@ class SqliteBackend implements Backend {
 
   async write<T>(work: (tx: WriteTx) => Promise<T>): Promise<T> {
     // IMMEDIATE takes the write lock up front, so another process (a CLI next to the server) waits, not fails late.
-    this.writer.exec('BEGIN IMMEDIATE');
+    // Prepared like every statement of a write: nothing is parsed per transaction.
+    this.w.begin.run();
     this.tx.reset();
     try {
       const result = await work(this.tx);
       // The work may have caught an error that ended the transaction; committing then would be a lie.
       this.tx.assertLive();
-      this.writer.exec('COMMIT');
+      this.w.commit.run();
       return result;
     } catch (error) {
       // A failed COMMIT (disk full, I/O error) may already have rolled back; never acknowledge it.
-      if (this.writer.inTransaction) this.writer.exec('ROLLBACK');
+      if (this.writer.inTransaction) this.w.rollback.run();
       throw error;
+    } finally {
+      this.tx.reset();
     }
   }
 
@@ -259,20 +262,24 @@ function readerStatements(db: Db) {
 
 function writerStatements(db: Db) {
   return {
+    begin: db.prepare('BEGIN IMMEDIATE'),
+    commit: db.prepare('COMMIT'),
+    rollback: db.prepare('ROLLBACK'),
     logState: db.prepare('SELECT size, frontier FROM log_state WHERE id = 1'),
     saveLogState: db.prepare('UPDATE log_state SET size = ?, frontier = ? WHERE id = 1'),
-    streamHead: db.prepare('SELECT version, hash FROM streams WHERE stream_id = ?'),
+    // One statement for any number of keys: the ids travel as one JSON array.
+    streamHeads: db.prepare('SELECT stream_id, version, hash FROM streams WHERE stream_id IN (SELECT value FROM json_each(?))'),
     saveStreamHead: db.prepare(
       'INSERT INTO streams (stream_id, version, hash) VALUES (?, ?, ?) ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, hash = excluded.hash',
     ),
-    findIdempotency: db.prepare(
-      'SELECT fingerprint, stream_id, next_version, first_global_position, last_global_position FROM idempotency WHERE key = ?',
+    findIdempotencies: db.prepare(
+      'SELECT key, fingerprint, stream_id, next_version, first_global_position, last_global_position FROM idempotency WHERE key IN (SELECT value FROM json_each(?))',
     ),
     saveIdempotency: db.prepare(
       'INSERT INTO idempotency (key, fingerprint, stream_id, next_version, first_global_position, last_global_position) VALUES (?, ?, ?, ?, ?, ?)',
     ),
     insertEvent: db.prepare(`INSERT INTO events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-    getDocument: db.prepare('SELECT doc FROM documents WHERE collection = ? AND id = ?'),
+    getDocument: db.prepare('SELECT doc FROM documents WHERE collection = ? AND id = ?').pluck(),
     putDocument: db.prepare(
       'INSERT INTO documents (collection, id, doc) VALUES (?, ?, ?) ON CONFLICT (collection, id) DO UPDATE SET doc = excluded.doc',
     ),
@@ -285,14 +292,16 @@ function writerStatements(db: Db) {
 interface GuardedTx extends WriteTx {
   /** Throws if the database abandoned the transaction (then COMMIT would commit nothing, or worse). */
   assertLive(): void;
+  /** Forgets the previous transaction: its cause and any events handed over but not flushed. */
   reset(): void;
 }
 
 function makeWriteTx(db: Db, s: ReturnType<typeof writerStatements>): GuardedTx {
   // SQLITE_FULL and I/O errors roll back the whole transaction, not just the statement. Without this
-  // guard, later statements would run in autocommit and commit half a command (e.g. a projector that
-  // caught the error, followed by saveLogState).
+  // guard, later statements would run in autocommit and commit part of a group (e.g. a caller that caught
+  // the error of one flush statement and went on).
   let cause: unknown;
+  let events: EventRow[] = [];
   const op = <T>(work: () => T): T => {
     if (!db.inTransaction) throw new TransactionAbortedError(cause);
     try {
@@ -302,57 +311,57 @@ function makeWriteTx(db: Db, s: ReturnType<typeof writerStatements>): GuardedTx 
       throw error;
     }
   };
-  const run = (stmt: Statement, ...args: unknown[]) => {
-    op(() => stmt.run(...args));
-  };
   return {
     assertLive() {
       if (!db.inTransaction) throw new TransactionAbortedError(cause);
     },
     reset() {
       cause = undefined;
+      events = [];
     },
     async lockLog() {
       return op(() => parseLogState(s.logState.get() as { size: number; frontier: string }));
     },
-    async saveLogState(state) {
-      run(s.saveLogState, state.size, JSON.stringify(state.frontier));
+    async streamHeads(streamIds) {
+      const heads = new Map<string, StreamHead>();
+      if (streamIds.length === 0) return heads;
+      const rows = op(() => s.streamHeads.all(JSON.stringify(streamIds)) as { stream_id: string; version: number; hash: string }[]);
+      for (const r of rows) heads.set(r.stream_id, { version: r.version, hash: r.hash });
+      return heads;
     },
-    async streamHead(streamId) {
-      return op(() => s.streamHead.get(streamId) as StreamHead | undefined);
+    async findIdempotencies(keys) {
+      const records = new Map<string, IdempotencyRecord>();
+      if (keys.length === 0) return records;
+      const rows = op(() => s.findIdempotencies.all(JSON.stringify(keys)) as (RawIdempotency & { key: string })[]);
+      for (const r of rows) records.set(r.key, idempotencyRecord(r)!);
+      return records;
     },
-    async saveStreamHead(streamId, head) {
-      run(s.saveStreamHead, streamId, head.version, head.hash);
-    },
-    async findIdempotency(key) {
-      return op(() => idempotencyRecord(s.findIdempotency.get(key) as RawIdempotency | undefined));
-    },
-    async saveIdempotency(key, r) {
-      run(s.saveIdempotency, key, r.fingerprint, r.streamId, r.nextVersion, r.firstGlobalPosition, r.lastGlobalPosition);
+    async getDocument(collection, id) {
+      return op(() => s.getDocument.get(collection, id) as string | undefined);
     },
     async insertEvents(rows) {
-      for (const e of rows) {
-        run(s.insertEvent, e.globalPosition, e.streamId, e.streamPosition, e.type, e.data, e.actor, e.recordedAt, e.prevHash, e.hash);
-      }
+      op(() => {
+        for (const row of rows) events.push(row);
+      });
     },
-    async get<T>(collection: string, id: string) {
-      const row = op(() => s.getDocument.get(collection, id) as { doc: string } | undefined);
-      return row === undefined ? undefined : (JSON.parse(row.doc) as T);
-    },
-    async put(collection, id, doc) {
-      run(s.putDocument, collection, id, JSON.stringify(doc));
-    },
-    async delete(collection, id) {
-      run(s.deleteDocument, collection, id);
-    },
-    async savepoint() {
-      op(() => db.exec('SAVEPOINT command'));
-    },
-    async releaseSavepoint() {
-      op(() => db.exec('RELEASE command'));
-    },
-    async rollbackToSavepoint() {
-      op(() => db.exec('ROLLBACK TO command; RELEASE command'));
+    async flush(changes) {
+      const rows = events;
+      events = [];
+      // One loop of prepared statements per table. The first error ends the flush, and `write` rolls back.
+      op(() => {
+        for (const e of rows) {
+          s.insertEvent.run(e.globalPosition, e.streamId, e.streamPosition, e.type, e.data, e.actor, e.recordedAt, e.prevHash, e.hash);
+        }
+        for (const [streamId, head] of changes.streamHeads) s.saveStreamHead.run(streamId, head.version, head.hash);
+        for (const [key, r] of changes.idempotency) {
+          s.saveIdempotency.run(key, r.fingerprint, r.streamId, r.nextVersion, r.firstGlobalPosition, r.lastGlobalPosition);
+        }
+        for (const d of changes.documents) {
+          if (d.doc === undefined) s.deleteDocument.run(d.collection, d.id);
+          else s.putDocument.run(d.collection, d.id, d.doc);
+        }
+        if (changes.log !== undefined) s.saveLogState.run(changes.log.size, JSON.stringify(changes.log.frontier));
+      });
     },
   };
 }

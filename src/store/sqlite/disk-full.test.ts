@@ -247,8 +247,9 @@ describe('SQLite: a full disk never yields an acknowledgement', () => {
     expect(codes.filter((c) => c !== 'SQLITE_FULL' && c !== 'resolved')).toEqual([]);
   });
 
-  // A projector that catches the database's error must not let later statements autocommit half a command.
-  it('a projector that swallows the disk-full error cannot commit half a command', async () => {
+  // A projector that catches errors must not get half a command committed. Its writes only reach the database at
+  // the group's flush, so the disk-full error is the flush's: the command is refused with it, and nothing remains.
+  it('a projector that swallows errors cannot commit half a command', async () => {
     const f = await makeFixture();
     const store = await openCapped(f, f.basePages + 3, 1);
     const acknowledged = new Map<string, Acknowledged>();
@@ -269,8 +270,7 @@ describe('SQLite: a full disk never yields an acknowledgement', () => {
       try {
         acknowledged.set(request.idempotencyKey!, { request, result: await store.append(request) });
       } catch (error) {
-        expect(codeOf(error)).toBe('transaction_aborted');
-        expect(codeOf((error as Error).cause)).toBe('SQLITE_FULL');
+        expect(codeOf(error)).toBe('SQLITE_FULL');
         refused.push(request.idempotencyKey!);
       }
     }
@@ -278,9 +278,55 @@ describe('SQLite: a full disk never yields an acknowledgement', () => {
     const { size } = await store.head();
     const stored = (await store.readAll()).length;
     expect(size).toBe(stored);
+    expect(size).toBe(acknowledged.size);
     for (const key of refused) expect(await store.findIdempotent(key)).toBeUndefined();
+    for (const key of refused) expect(await store.getDocument(COMMANDS, key)).toBeUndefined();
+    expect(await store.getDocument(COUNTERS, 'stream-s')).toEqual(
+      acknowledged.size === 0 ? undefined : { count: acknowledged.size, lastPosition: size },
+    );
     const report = await verifyStore(store.backend, { checkpointFile: f.checkpointFile, keysDir: f.keysDir });
     expect(report.problems).toEqual([]);
+  });
+
+  // SQLite rolls the whole transaction back on SQLITE_FULL: a write that catches that error and carries on must
+  // not run its later statements in autocommit, nor commit. Each statement refuses (transaction_aborted, with the
+  // database's error as cause), and so does the write.
+  it('a write that swallows its failed flush cannot commit anything after it', async () => {
+    const f = await makeFixture();
+    const backend = openSqliteBackend({ file: f.file, maxPageCount: f.basePages + 3 });
+    cleanups.push(async () => backend.close());
+    const pad = JSON.stringify({ pad: 'z'.repeat(3000) });
+    const documents = Array.from({ length: 20 }, (_, i) => ({ collection: 'pad', id: `p-${i}`, doc: pad }));
+    const nothing = { streamHeads: new Map(), idempotency: new Map(), documents: [], log: undefined };
+    let flushError: unknown;
+    const error = await backend
+      .write(async (tx) => {
+        const log = await tx.lockLog();
+        try {
+          await tx.flush({ ...nothing, documents });
+        } catch (e) {
+          flushError = e;
+        }
+        // Carrying on as if nothing happened: every statement refuses to run outside the transaction.
+        const aborted = { code: 'transaction_aborted', cause: expect.objectContaining({ code: 'SQLITE_FULL' }) };
+        await expect(tx.getDocument('pad', 'p-0')).rejects.toMatchObject(aborted);
+        await expect(tx.insertEvents([])).rejects.toMatchObject(aborted);
+        await expect(
+          tx.flush({ ...nothing, documents: [{ collection: 'pad', id: 'late', doc: '{}' }], log: { size: log.size + 1, frontier: [...log.frontier] } }),
+        ).rejects.toMatchObject(aborted);
+      })
+      .catch((e: unknown) => e);
+    expect(codeOf(flushError)).toBe('SQLITE_FULL');
+    expect(codeOf(error)).toBe('transaction_aborted');
+    expect(codeOf((error as Error).cause)).toBe('SQLITE_FULL');
+    expect(await backend.listDocuments('pad')).toEqual([]);
+    expect((await backend.logState()).size).toBe(0);
+    // The connection is usable again, and the next write commits normally.
+    await backend.write(async (tx) => {
+      await tx.lockLog();
+      await tx.flush({ ...nothing, documents: [{ collection: 'pad', id: 'after', doc: '{"ok":true}' }] });
+    });
+    expect(await backend.getDocument('pad', 'after')).toEqual({ ok: true });
   });
 
   const prlimit = spawnSync('prlimit', ['--version']).status === 0;
