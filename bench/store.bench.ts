@@ -36,6 +36,7 @@ import { POSTGRES_ADMIN_URL, createTestDatabase, postgresAvailable, type TestDat
 import { openSqliteBackend } from '../src/store/sqlite/backend.ts';
 import { migrations as sqliteMigrations } from '../src/store/sqlite/migrations.ts';
 import { verifyStore } from '../src/store/verify-store.ts';
+import { fixed, formatTable, int, median, msText, now, percentile, rate, sig } from './lib/stats.ts';
 import type { BenchContext, BenchResult } from './run.ts';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -153,35 +154,7 @@ const projectStep: Projector = async (tx, events) => {
 };
 
 // ---------------------------------------------------------------------------------------------------------
-// Small helpers
-
-const now = () => performance.now();
-const rate = (count: number, ms: number) => (ms > 0 ? Math.round((count * 1000) / ms) : 0);
-const sig = (x: number, digits = 3) => (Number.isFinite(x) ? Number(x.toPrecision(digits)) : x);
-const fixed = (x: number, digits = 2) => Number(x.toFixed(digits));
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return NaN;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i]!;
-}
-
-const int = (n: number) => Math.round(n).toLocaleString('en-US');
-const msText = (n: number) => (Number.isFinite(n) ? (n < 10 ? n.toFixed(2) : n.toFixed(1)) : '—');
-
-/** A text table with a header, right-aligned except for the first column. */
-function formatTable(header: readonly string[], rows: readonly (readonly string[])[], indent = '  '): string {
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
-  const line = (cells: readonly string[]) =>
-    indent + cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('   ');
-  return [line(header), indent + widths.map((w) => '─'.repeat(w)).join('   '), ...rows.map(line)].join('\n');
-}
+// Small helpers: bench/lib/stats.ts (now, rate, sig, fixed, median, percentile, int, msText, formatTable)
 
 // ---------------------------------------------------------------------------------------------------------
 // Counting the group commit's batches

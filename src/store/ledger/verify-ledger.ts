@@ -2,29 +2,28 @@
  * Verifies a whole ledger: every stream's hash chain, the log's positions, the Merkle log against every
  * signed checkpoint (from the database and from the file kept outside it), and the log state.
  * It reads only; it trusts nothing stored in the database except what the hashes and signatures prove.
+ *
+ * Large logs are verified on two threads (verify-parallel.ts: this one reads and checks the order, a worker
+ * hashes); small ones, and any log where a worker cannot run, on this thread alone. Both give the same report.
  */
-import type { Backend, EventRow } from '../backend.ts';
-import { ZERO_HASH, eventHash } from './event-hash.ts';
+import type { Backend } from '../backend.ts';
+import { eventHash } from './event-hash.ts';
 import { CheckpointError, parseCheckpointBody, verifyCheckpoint, type NoteVerifier } from './checkpoint-note.ts';
 import { MerkleAccumulator, frontierRoot } from './merkle.ts';
+import {
+  OrderCheck,
+  alteredProblem,
+  chainProblem,
+  gapProblem,
+  rewrittenProblem,
+  streamPositionProblem,
+  type SignedCheckpoint,
+  type VerifyProblem,
+} from './verify-checks.ts';
+import { VerifyWorker, type ParallelScan } from './verify-parallel.ts';
+import type { EventProblem } from './verify-worker.js';
 
-export type ProblemKind =
-  | 'position_gap'
-  | 'event_altered'
-  | 'chain_broken'
-  | 'stream_position'
-  | 'checkpoint_forged'
-  | 'checkpoint_conflict'
-  | 'history_rewritten'
-  | 'history_cut'
-  | 'append_outside_log';
-
-export interface VerifyProblem {
-  readonly kind: ProblemKind;
-  /** The first event concerned, when one can be named. */
-  readonly globalPosition?: number;
-  readonly message: string;
-}
+export type { ProblemKind, VerifyProblem } from './verify-checks.ts';
 
 export interface VerifyReport {
   readonly ok: boolean;
@@ -38,6 +37,9 @@ export interface VerifyReport {
   readonly warnings: readonly string[];
 }
 
+/** How a verification ran: alone, on two threads, or on two threads given up for the single-threaded path. */
+export type VerifyMode = 'single-threaded' | 'parallel' | 'parallel-fell-back';
+
 export interface VerifyLedgerInput {
   readonly backend: Backend;
   /** Notes from the checkpoint file outside the database. */
@@ -45,13 +47,20 @@ export interface VerifyLedgerInput {
   /** Keys the auditor trusts; a checkpoint signed by no trusted key is treated as forged. */
   readonly verifiers: readonly NoteVerifier[];
   readonly pageSize?: number;
+  /**
+   * Logs of at least this many events (by the stored log state) are verified on two threads; default
+   * PARALLEL_THRESHOLD. Infinity: always on this thread alone.
+   */
+  readonly parallelThreshold?: number;
+  /** Told how the verification ran (for tests and diagnostics). */
+  readonly onMode?: (mode: VerifyMode) => void;
 }
 
-interface SignedCheckpoint {
-  readonly size: number;
-  readonly rootHash: string;
-  readonly source: string;
-}
+/**
+ * Below this many events a worker thread's start-up (tens of milliseconds) costs more than it saves: one
+ * thread verifies about 300,000 events per second.
+ */
+export const PARALLEL_THRESHOLD = 50_000;
 
 const MAX_PROBLEMS = 50;
 
@@ -107,8 +116,42 @@ function collectCheckpoints(
   return [...bySize.values(), ...forks].sort((a, b) => a.size - b.size);
 }
 
+/** What reading the whole log found, besides the problems it reported. */
+interface ScanOutcome {
+  readonly events: number;
+  readonly streams: number;
+  readonly rootHash: string;
+  /** Checkpoints (a prefix of the sorted list) that were held against the log. */
+  readonly checked: number;
+  readonly sealedSize: number;
+}
+
+/** Starts a worker when the stored log state says the log is large enough to be worth one. */
+async function workerFor(input: VerifyLedgerInput): Promise<VerifyWorker | undefined> {
+  const threshold = input.parallelThreshold ?? PARALLEL_THRESHOLD;
+  if (!(threshold < Infinity)) return undefined;
+  let size: number;
+  try {
+    // Only a hint: the log state is checked against the events at the end, as always.
+    size = (await input.backend.logState()).size;
+  } catch {
+    return undefined;
+  }
+  return size >= threshold ? VerifyWorker.start() : undefined;
+}
+
 /** Checks everything that can be checked; `ok` is false when any problem was found. */
 export async function verifyLedger(input: VerifyLedgerInput): Promise<VerifyReport> {
+  // Started first, so that the worker's start-up overlaps the checking of the checkpoints' signatures.
+  const worker = await workerFor(input);
+  try {
+    return await verifyWith(input, worker);
+  } finally {
+    await worker?.terminate();
+  }
+}
+
+async function verifyWith(input: VerifyLedgerInput, worker: VerifyWorker | undefined): Promise<VerifyReport> {
   const { backend } = input;
   const problems: VerifyProblem[] = [];
   const warnings: string[] = [];
@@ -147,86 +190,30 @@ export async function verifyLedger(input: VerifyLedgerInput): Promise<VerifyRepo
     problems,
   );
 
-  const heads = new Map<string, { version: number; hash: string }>();
-  const tree = new MerkleAccumulator();
-  let nextCheckpoint = 0;
-  let sealedSize = 0;
-  let expected = 1;
   const report = (p: VerifyProblem) => {
     if (problems.length < MAX_PROBLEMS) problems.push(p);
   };
-  const checkRow = (row: EventRow) => {
-    const at = row.globalPosition;
-    if (at !== expected) {
-      report({
-        kind: 'position_gap',
-        globalPosition: at,
-        message:
-          at > expected
-            ? `events ${expected}–${at - 1} are missing from the log (next present is ${at})`
-            : `event ${at} appears out of order after ${expected - 1}`,
-      });
-    }
-    expected = at + 1;
-    let head = heads.get(row.streamId);
-    if (head === undefined) {
-      head = { version: 0, hash: ZERO_HASH };
-      heads.set(row.streamId, head);
-    }
-    if (row.streamPosition !== head.version + 1) {
-      report({
-        kind: 'stream_position',
-        globalPosition: at,
-        message: `event ${at} is at position ${row.streamPosition} of stream ${row.streamId}, expected ${head.version + 1}`,
-      });
-    } else if (row.prevHash !== head.hash) {
-      report({ kind: 'chain_broken', globalPosition: at, message: `event ${at} does not link to the previous event of stream ${row.streamId}` });
-    }
-    let recomputed: string;
-    try {
-      recomputed = eventHash(row);
-    } catch {
-      recomputed = '';
-    }
-    if (recomputed !== row.hash) {
-      report({ kind: 'event_altered', globalPosition: at, message: `event ${at} (${row.type} in ${row.streamId}) was altered after it was recorded` });
-    }
-    // Updated in place: one object per stream, not one per event.
-    head.version = row.streamPosition;
-    head.hash = row.hash;
-    tree.pushEventHash(row.hash);
-    while (nextCheckpoint < checkpoints.length && checkpoints[nextCheckpoint]!.size === tree.size) {
-      const cp = checkpoints[nextCheckpoint++]!;
-      if (tree.root().toString('hex') !== cp.rootHash) {
-        report({
-          kind: 'history_rewritten',
-          message: `the log's first ${cp.size} events do not match the checkpoint signed at that size (${cp.source}): history was rewritten`,
-        });
-      } else {
-        sealedSize = cp.size;
-      }
-    }
-  };
-
   // Pages small enough to die young: bigger ones outlive the young generation and make the collector copy
   // and then mark every row (50,000 rows per page verified 2-3 times slower).
   const pageSize = input.pageSize ?? 5_000;
-  for (let after = 0; ; ) {
-    const rows = await backend.readAll(after, pageSize);
-    for (const row of rows) checkRow(row);
-    if (rows.length < pageSize) break;
-    after = rows[rows.length - 1]!.globalPosition;
+  let scan: ScanOutcome | undefined;
+  if (worker !== undefined) {
+    const found = await worker.scan({ backend, pageSize, sizes: checkpoints.map((cp) => cp.size), maxProblems: MAX_PROBLEMS });
+    if (found !== undefined) scan = reportParallelScan(found, checkpoints, report);
+    input.onMode?.(found === undefined ? 'parallel-fell-back' : 'parallel');
+  } else {
+    input.onMode?.('single-threaded');
   }
+  scan ??= await scanSingleThreaded(backend, pageSize, checkpoints, report);
 
-  const events = tree.size;
-  for (const cp of checkpoints.slice(nextCheckpoint)) {
+  const { events, checked, sealedSize, rootHash } = scan;
+  for (const cp of checkpoints.slice(checked)) {
     report({
       kind: 'history_cut',
       message: `a checkpoint was signed at size ${cp.size} (${cp.source}) but the log holds only ${events} events: history was cut`,
     });
   }
   const state = await backend.logState();
-  const rootHash = tree.root().toString('hex');
   if (state.size < events) {
     report({
       kind: 'append_outside_log',
@@ -240,5 +227,75 @@ export async function verifyLedger(input: VerifyLedgerInput): Promise<VerifyRepo
   }
   if (events > sealedSize) warnings.push(`${events - sealedSize} latest events are not yet covered by a signed checkpoint`);
   problems.sort((a, b) => (a.globalPosition ?? Infinity) - (b.globalPosition ?? Infinity));
-  return { ok: problems.length === 0, events, streams: heads.size, checkpoints: checkpoints.length, sealedSize, rootHash, problems, warnings };
+  return { ok: problems.length === 0, events, streams: scan.streams, checkpoints: checkpoints.length, sealedSize, rootHash, problems, warnings };
+}
+
+/** The reference: every check of every event on this thread, problems reported in the order found. */
+async function scanSingleThreaded(
+  backend: Backend,
+  pageSize: number,
+  checkpoints: readonly SignedCheckpoint[],
+  report: (p: VerifyProblem) => void,
+): Promise<ScanOutcome> {
+  const order = new OrderCheck(report);
+  const tree = new MerkleAccumulator();
+  let nextCheckpoint = 0;
+  let sealedSize = 0;
+  for (let after = 0; ; ) {
+    const rows = await backend.readAll(after, pageSize);
+    for (const row of rows) {
+      order.check(row);
+      let recomputed: string;
+      try {
+        recomputed = eventHash(row);
+      } catch {
+        recomputed = '';
+      }
+      if (recomputed !== row.hash) report(alteredProblem(row.globalPosition, row.type, row.streamId));
+      tree.pushEventHash(row.hash);
+      while (nextCheckpoint < checkpoints.length && checkpoints[nextCheckpoint]!.size === tree.size) {
+        const cp = checkpoints[nextCheckpoint++]!;
+        if (tree.root().toString('hex') !== cp.rootHash) report(rewrittenProblem(cp));
+        else sealedSize = cp.size;
+      }
+    }
+    if (rows.length < pageSize) break;
+    after = rows[rows.length - 1]!.globalPosition;
+  }
+  return { events: tree.size, streams: order.heads.size, rootHash: tree.root().toString('hex'), checked: nextCheckpoint, sealedSize };
+}
+
+/** The problem the single-threaded scan reports for what the worker found. */
+function problemOf(p: EventProblem): VerifyProblem {
+  switch (p.kind) {
+    case 'gap':
+      return gapProblem(p.at, p.expected);
+    case 'stream':
+      return streamPositionProblem(p.at, p.streamId, p.streamPosition, p.expected);
+    case 'chain':
+      return chainProblem(p.at, p.streamId);
+    case 'altered':
+      return alteredProblem(p.at, p.type, p.streamId);
+  }
+}
+
+/**
+ * Reports what the two threads found in the order the single-threaded scan reports it: event by event,
+ * its own problems, then the checkpoints held against the log at its size.
+ */
+function reportParallelScan(scan: ParallelScan, checkpoints: readonly SignedCheckpoint[], report: (p: VerifyProblem) => void): ScanOutcome {
+  const { problems, roots } = scan;
+  let next = 0;
+  let sealedSize = 0;
+  for (let k = 0; k <= roots.length; k++) {
+    // Checkpoint k was held against the log right after the event of ordinal size - 1 (when tree.size = size).
+    const cp = checkpoints[k];
+    const upTo = k < roots.length ? cp!.size - 1 : Infinity;
+    while (next < problems.length && problems[next]!.ordinal <= upTo) report(problemOf(problems[next++]!));
+    if (k < roots.length) {
+      if (roots[k] !== cp!.rootHash) report(rewrittenProblem(cp!));
+      else sealedSize = cp!.size;
+    }
+  }
+  return { events: scan.events, streams: scan.streams, rootHash: scan.rootHash, checked: roots.length, sealedSize };
 }
