@@ -4,9 +4,12 @@
  * Here the parallel path is forced (parallelThreshold 0) on logs far below its normal threshold, and every
  * report is compared, JSON for JSON, with the single-threaded one.
  */
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,10 +19,13 @@ import { openSqliteBackend } from '../sqlite/backend.ts';
 import { readCheckpointFile } from './checkpoint-file.ts';
 import { signCheckpoint, type NoteVerifier } from './checkpoint-note.ts';
 import { ZERO_HASH, eventHash } from './event-hash.ts';
-import { MerkleAccumulator } from './merkle.ts';
+import { MerkleAccumulator, frontierRoot } from './merkle.ts';
 import { loadOrCreateLedgerKey, loadTrustedVerifiers, type LedgerKey } from './signing-key.ts';
 import { verifyLedger, type VerifyMode, type VerifyReport } from './verify-ledger.ts';
+import { encodePage } from './verify-parallel.ts';
+import { PageVerifier, hashEvents } from './verify-worker.js';
 
+const run = promisify(execFile);
 let dir: string;
 let key: LedgerKey;
 let verifiers: NoteVerifier[];
@@ -225,6 +231,44 @@ describe('parallel verification', () => {
     expect(parallel).toBeGreaterThan(10);
   });
 
+  it('finds the same whether the main thread or the worker recomputed the event hashes of a page', () => {
+    fc.assert(
+      fc.property(
+        fc.array(arbFields(), { minLength: 1, maxLength: 30 }),
+        fc.array(fc.tuple(fc.nat(), fc.constantFrom<(r: EventRow) => EventRow>(
+          (r) => ({ ...r, data: `${r.data} ` }),
+          (r) => ({ ...r, hash: r.hash.toUpperCase() }),
+          (r) => ({ ...r, prevHash: `${r.prevHash.slice(0, 63)}g` }),
+          (r) => ({ ...r, globalPosition: r.globalPosition + 0.5 }),
+          (r) => ({ ...r, hash: `${r.hash.slice(0, 63)}x` }), // not hex: the page is given up either way
+        ))),
+        fc.integer({ min: 1, max: 8 }),
+        (events, edits, pageSize) => {
+          const ledger = sealed(events, 4);
+          const rows = [...ledger.rows];
+          for (const [at, edit] of edits) rows[at % rows.length] = edit(rows[at % rows.length]!);
+          const sizes = ledger.dbCheckpoints.map((c) => c.size);
+          const alone = new PageVerifier(sizes, 50);
+          const helped = new PageVerifier(sizes, 50);
+          for (let first = 0; first < rows.length; first += pageSize) {
+            const page = encodePage(rows.slice(first, first + pageSize), first);
+            const copy = { ...page, text: page.text.slice(0), meta: page.meta.slice(0) };
+            hashEvents(copy);
+            const a = alone.processPage(page);
+            const b = helped.processPage(copy);
+            expect(b).toEqual(a);
+            if (a.malformed) return;
+          }
+          expect(helped.rootHex()).toBe(alone.rootHex());
+          expect(helped.roots).toEqual(alone.roots);
+          // The leaves are the stored hashes' bytes: the same as the log's (upper case hex is the same bytes).
+          expect(alone.rootHex()).toBe(frontierRoot(ledger.state.frontier));
+        },
+      ),
+      { numRuns: 100, seed: 2026 },
+    );
+  });
+
   it('leaves text with lone surrogates to the single-threaded verifier, with the same report', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(arbFields(true), { minLength: 1, maxLength: 20 }), async (events) => {
@@ -356,6 +400,8 @@ describe('parallel verification', () => {
         { ...pristine, dbCheckpoints: [], fileNotes: [] },
         { ...pristine, state: { ...pristine.state, size: EVENTS - 1 } },
         { ...pristine, state: { size: EVENTS, frontier: [...pristine.state.frontier.slice(0, -1), '11'.repeat(32)] } },
+        { ...pristine, rows: [], state: { size: 0, frontier: [] } },
+        { rows: [], dbCheckpoints: [], fileNotes: [], state: { size: 0, frontier: [] } },
       ];
       for (const ledger of cases) await expectSameReport(ledger);
     });
@@ -368,9 +414,19 @@ describe('parallel verification', () => {
       const report = await expectSameReport({ ...pristine, rows: renumbered, dbCheckpoints: pristine.dbCheckpoints.slice(0, 3) }, 128);
       expect(report.problems).toHaveLength(50);
     });
+
+    it('keeps the same problems when the limit falls between an event and the checkpoint at its size', async () => {
+      // Events 1-50 altered (hashes kept, so roots still match) and a wrong checkpoint at size 50: the 50th
+      // problem is event 50's, found before the checkpoint is held against the log.
+      const rows = pristine.rows.map((r) => (r.globalPosition <= 50 ? { ...r, data: '{"altered":true}' } : r));
+      const wrong = checkpointRow(50, 'ab'.repeat(32));
+      const report = await expectSameReport({ ...pristine, rows, fileNotes: [...pristine.fileNotes, wrong.note] }, 20);
+      expect(report.problems).toHaveLength(50);
+      expect(report.problems.at(-1)).toMatchObject({ kind: 'event_altered', globalPosition: 50 });
+    });
   });
 
-  it('verifies a real SQLite store the same way, intact and edited behind its back', async () => {
+  it('verifies a real SQLite store the same way, intact and edited behind its back, also under tsx', { timeout: 60_000 }, async () => {
     const data = await mkdtemp(join(dir, 'sqlite-'));
     const file = join(data, 'openbes.db');
     const checkpointFile = join(data, 'checkpoints.jsonl');
@@ -418,5 +474,30 @@ describe('parallel verification', () => {
     const tampered = await verifyFile(true);
     expect(tampered.json).toBe((await verifyFile(false)).json);
     expect(JSON.parse(tampered.json)).toMatchObject({ ok: false, problems: [{ kind: 'event_altered', globalPosition: 1234 }, { globalPosition: 1777 }] });
+
+    // In a process that runs the TypeScript through tsx as bin/bes.js does (a worker does not inherit that
+    // loader on Node 20): the worker starts all the same.
+    const script = `
+      import { register } from 'tsx/esm/api';
+      register();
+      const { verifyLedger } = await import(${JSON.stringify(pathToFileURL(join(import.meta.dirname, 'verify-ledger.ts')).href)});
+      const { openSqliteBackend } = await import(${JSON.stringify(pathToFileURL(join(import.meta.dirname, '../sqlite/backend.ts')).href)});
+      const { readCheckpointFile } = await import(${JSON.stringify(pathToFileURL(join(import.meta.dirname, 'checkpoint-file.ts')).href)});
+      const { loadTrustedVerifiers } = await import(${JSON.stringify(pathToFileURL(join(import.meta.dirname, 'signing-key.ts')).href)});
+      const backend = openSqliteBackend({ file: ${JSON.stringify(file)} });
+      let mode;
+      const report = await verifyLedger({
+        backend,
+        fileNotes: await readCheckpointFile(${JSON.stringify(checkpointFile)}),
+        verifiers: await loadTrustedVerifiers(${JSON.stringify(join(dir, 'keys'))}),
+        pageSize: 300,
+        parallelThreshold: 1000,
+        onMode: (m) => (mode = m),
+      });
+      await backend.close();
+      process.stdout.write(JSON.stringify({ mode, json: JSON.stringify(report) }));
+    `;
+    const child = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: join(import.meta.dirname, '../../..') });
+    expect(JSON.parse(child.stdout)).toEqual({ mode: 'parallel', json: tampered.json });
   });
 });

@@ -1,8 +1,9 @@
 /**
- * Verification on two threads: this (main) thread reads the log page by page, which is all it has time
- * for (reading a row costs about as much as everything else together), and a worker thread
- * (verify-worker.js) does all the checking: positions, stream positions and chain links, each event hash
- * recomputed, and the Merkle log rebuilt.
+ * Verification on two threads: this (main) thread reads the log page by page, and a worker thread
+ * (verify-worker.js) does the checking: positions, stream positions and chain links, each event hash
+ * recomputed, and the Merkle log rebuilt. Reading a row costs about as much as all its checks, so when the
+ * worker falls behind this thread recomputes the event hashes of the next page itself (hashEvents, the same
+ * code the worker runs), and each thread ends up with about half of the work.
  *
  * Each page goes to the worker as one transferred buffer: the UTF-8 of one string concatenated from the
  * events' columns, laid out so that the worker fills a few placeholders in place and hashes without copying
@@ -19,11 +20,18 @@
 import { Buffer } from 'node:buffer';
 import { Worker } from 'node:worker_threads';
 import type { Backend, EventRow } from '../backend.ts';
-import { META_STRIDE, ROW_HEAD, ROW_LEN, ROW_MID, ROW_SEP, WORKER_MARK } from './verify-worker.js';
+import { HASH_UNCHECKED, META_STRIDE, ROW_HEAD, ROW_LEN, ROW_MID, ROW_SEP, WORKER_MARK, hashEvents } from './verify-worker.js';
 import type { EventProblem, FromWorker, Page, ToWorker } from './verify-worker.js';
 
 /** Pages handed to the worker and not yet back: enough to keep both threads busy, few enough to stay small. */
-const MAX_IN_FLIGHT = 3;
+const MAX_IN_FLIGHT = 4;
+/**
+ * When the worker has at least this many pages waiting, this thread recomputes the event hashes of the next
+ * page itself (the costliest check, a third of the worker's work), so that neither thread waits for the
+ * other: reading is about as costly as all the checks, and the share each thread can take varies with the
+ * events and with whatever else runs on the machine.
+ */
+const HELP_WHEN_WAITING = 2;
 
 /**
  * A page's text is written in pieces of about this many UTF-16 units: V8 flattens a concatenated string
@@ -51,8 +59,8 @@ export interface ParallelScan {
   readonly roots: readonly string[];
 }
 
-/** Thrown inside the scan when the single-threaded path must decide; never leaves this module. */
-class FallBack extends Error {}
+/** Thrown inside the scan when the single-threaded path must decide; the scan then returns undefined. */
+export class FallBack extends Error {}
 
 const isWellFormed = (text: string): boolean => {
   const method = (text as unknown as { isWellFormed?: () => boolean }).isWellFormed;
@@ -172,7 +180,9 @@ export class VerifyWorker {
       this.freeMeta.push(reply.meta);
     };
 
-    this.post({ kind: 'start', sizes: [...sizes], limit: maxProblems });
+    const done = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+    this.post({ kind: 'start', sizes: [...sizes], limit: maxProblems, done });
+    let posted = 0;
     let events = 0;
     let reading: Promise<EventRow[]> | undefined = backend.readAll(0, pageSize);
     while (reading !== undefined) {
@@ -185,61 +195,66 @@ export class VerifyWorker {
         reading.catch(() => {});
       }
       if (rows.length === 0) continue;
-      const page = this.encode(rows, events);
+      const page = encodePage(rows, events, this.freeText.pop(), this.freeMeta.pop());
+      if (posted - Atomics.load(done, 0) >= HELP_WHEN_WAITING) hashEvents(page);
       while (inFlight >= MAX_IN_FLIGHT) await settle();
       this.post({ kind: 'page', ...page }, [page.text, page.meta]);
       inFlight++;
+      posted++;
       events += rows.length;
     }
     this.post({ kind: 'finish' });
     while (inFlight > 0) await settle();
-    const done = await this.receive();
-    if (done.kind !== 'done') throw new FallBack('unexpected reply from the verification worker');
-    if (done.count !== events) throw new FallBack('the verification worker lost events');
-    return { events, streams: done.streams, rootHash: done.rootHash, problems, roots: done.roots };
+    const last = await this.receive();
+    if (last.kind !== 'done') throw new FallBack('unexpected reply from the verification worker');
+    if (last.count !== events) throw new FallBack('the verification worker lost events');
+    return { events, streams: last.streams, rootHash: last.rootHash, problems, roots: last.roots };
   }
+}
 
-  /** The page the worker checks: the rows' text (see verify-worker.js) and numbers. */
-  private encode(rows: readonly EventRow[], first: number): Page {
-    const bytes = rows.length * META_STRIDE * Float64Array.BYTES_PER_ELEMENT;
-    const free = this.freeMeta.pop();
-    const metaBuffer = free !== undefined && free.byteLength >= bytes ? free : new ArrayBuffer(bytes);
-    const meta = new Float64Array(metaBuffer);
-    const out = new PageWriter(this.freeText.pop() ?? new ArrayBuffer(1 << 20));
-    let text = '';
-    for (let k = 0; k < rows.length; k++) {
-      const { globalPosition, streamPosition, streamId, type, data, actor, recordedAt, prevHash, hash } = rows[k]!;
-      // Anything else is left to the single-threaded path, which defines what happens then.
-      if (
-        typeof globalPosition !== 'number' ||
-        typeof streamPosition !== 'number' ||
-        typeof streamId !== 'string' ||
-        typeof type !== 'string' ||
-        typeof data !== 'string' ||
-        typeof actor !== 'string' ||
-        typeof recordedAt !== 'string' ||
-        typeof prevHash !== 'string' ||
-        typeof hash !== 'string' ||
-        prevHash.length !== 64 ||
-        hash.length !== 64
-      ) {
-        throw new FallBack('a column is not of its type');
-      }
-      text += ROW_HEAD + streamId + ROW_MID + type + ROW_LEN + data + ROW_LEN + actor + ROW_LEN + recordedAt + ROW_SEP + prevHash + ROW_SEP + hash;
-      if (text.length >= CHUNK_CHARS) {
-        out.write(text);
-        text = '';
-      }
-      const m = k * META_STRIDE;
-      meta[m] = globalPosition;
-      meta[m + 1] = streamPosition;
-      meta[m + 2] = streamId.length;
-      meta[m + 3] = type.length;
-      meta[m + 4] = data.length;
-      meta[m + 5] = actor.length;
-      meta[m + 6] = recordedAt.length;
+/**
+ * The page the worker checks: the rows' text (see verify-worker.js) and numbers, in the buffers given when
+ * they are large enough. Throws FallBack for rows only the single-threaded scan can judge.
+ */
+export function encodePage(rows: readonly EventRow[], first: number, textBuffer?: ArrayBuffer, metaBuffer?: ArrayBuffer): Page {
+  const bytes = rows.length * META_STRIDE * Float64Array.BYTES_PER_ELEMENT;
+  const metaOut = metaBuffer !== undefined && metaBuffer.byteLength >= bytes ? metaBuffer : new ArrayBuffer(bytes);
+  const meta = new Float64Array(metaOut);
+  const out = new PageWriter(textBuffer ?? new ArrayBuffer(1 << 20));
+  let text = '';
+  for (let k = 0; k < rows.length; k++) {
+    const { globalPosition, streamPosition, streamId, type, data, actor, recordedAt, prevHash, hash } = rows[k]!;
+    // Anything else is left to the single-threaded path, which defines what happens then.
+    if (
+      typeof globalPosition !== 'number' ||
+      typeof streamPosition !== 'number' ||
+      typeof streamId !== 'string' ||
+      typeof type !== 'string' ||
+      typeof data !== 'string' ||
+      typeof actor !== 'string' ||
+      typeof recordedAt !== 'string' ||
+      typeof prevHash !== 'string' ||
+      typeof hash !== 'string' ||
+      prevHash.length !== 64 ||
+      hash.length !== 64
+    ) {
+      throw new FallBack('a column is not of its type');
     }
-    out.write(text);
-    return { first, count: rows.length, text: out.buffer, bytes: out.bytes, ascii: out.ascii, meta: metaBuffer };
+    text += ROW_HEAD + streamId + ROW_MID + type + ROW_LEN + data + ROW_LEN + actor + ROW_LEN + recordedAt + ROW_SEP + prevHash + ROW_SEP + hash;
+    if (text.length >= CHUNK_CHARS) {
+      out.write(text);
+      text = '';
+    }
+    const m = k * META_STRIDE;
+    meta[m] = globalPosition;
+    meta[m + 1] = streamPosition;
+    meta[m + 2] = streamId.length;
+    meta[m + 3] = type.length;
+    meta[m + 4] = data.length;
+    meta[m + 5] = actor.length;
+    meta[m + 6] = recordedAt.length;
+    meta[m + 7] = HASH_UNCHECKED;
   }
+  out.write(text);
+  return { first, count: rows.length, text: out.buffer, bytes: out.bytes, ascii: out.ascii, meta: metaOut };
 }

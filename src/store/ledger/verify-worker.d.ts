@@ -6,6 +6,11 @@ export declare const ROW_LEN: string;
 export declare const ROW_SEP: string;
 export declare const META_STRIDE: number;
 export declare const WORKER_MARK: string;
+/** The last number of each event in a page's meta before anything checked its hash. */
+export declare const HASH_UNCHECKED: number;
+
+/** Recomputes and compares the page's event hashes, noting the outcomes in its meta (so that the worker need not). */
+export declare function hashEvents(page: Page): void;
 
 export interface Page {
   /** Ordinal (0-based, in reading order) of the page's first event. */
@@ -46,7 +51,7 @@ export declare class PageVerifier {
 }
 
 export type ToWorker =
-  | { readonly kind: 'start'; readonly sizes: number[]; readonly limit: number }
+  | { readonly kind: 'start'; readonly sizes: number[]; readonly limit: number; readonly done: Int32Array }
   | ({ readonly kind: 'page' } & Page)
   | { readonly kind: 'finish' };
 

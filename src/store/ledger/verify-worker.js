@@ -2,7 +2,8 @@
 /**
  * The worker half of parallel verification (verify-parallel.ts is the main thread's half): checks the
  * order of the events (positions, stream positions, chain links), recomputes every event hash, compares
- * it with the stored one and rebuilds the Merkle log, while the main thread reads the next pages.
+ * it with the stored one and rebuilds the Merkle log, while the main thread reads the next pages. The
+ * main thread also runs hashEvents, the event-hash step, on the pages of which the worker is behind.
  *
  * Plain JavaScript that imports only node: modules, so that it loads in a worker thread whatever runs the
  * main thread's TypeScript (tsx, vitest, or a build): on Node 20 a worker does not inherit tsx's loader.
@@ -39,8 +40,17 @@ export const ROW_MID = '\0'.repeat(8 + 4);
 export const ROW_LEN = '\0'.repeat(4);
 /** Before each hash (hex), so that it too sits between ASCII characters. */
 export const ROW_SEP = '\0';
-/** Numbers per event in a page's meta: globalPosition, streamPosition, then the UTF-16 lengths of streamId, type, data, actor, recordedAt. */
-export const META_STRIDE = 7;
+/**
+ * Numbers per event in a page's meta: globalPosition, streamPosition, the UTF-16 lengths of streamId, type,
+ * data, actor and recordedAt, and what hashEvents found (HASH_UNCHECKED when it did not run on the page).
+ */
+export const META_STRIDE = 8;
+const META_HASH = 7;
+export const HASH_UNCHECKED = 0;
+/** The event hash recomputes from the stored columns. */
+const HASH_MATCHES = 1;
+/** It does not, or event-hash.ts would refuse the columns: the event was altered. */
+const HASH_DIFFERS = 2;
 /** Marks the workerData of a verification worker (so that importing this module elsewhere starts nothing). */
 export const WORKER_MARK = 'openbes-verify-worker';
 
@@ -137,6 +147,126 @@ function putU32(b, n, at) {
   b[at + 3] = n;
 }
 
+/** Byte offsets of one event's parts in a page (see above), as `layout` finds them. */
+const STREAM_AT = 0; // streamId; its u32 length is the 4 bytes before
+const MID_AT = 1; // u64(streamPosition), then u32(type length)
+const TYPE_AT = 2;
+const DATA_LEN_AT = 3; // u32(data length), then data
+const ACTOR_LEN_AT = 4;
+const TIME_LEN_AT = 5;
+const END = 6; // end of the event hash's input; ROW_SEP follows
+const PREV_HASH_AT = 7;
+const HASH_AT = 8;
+const NEXT = 9; // the next event
+const B_STREAM = 10; // byte lengths
+const B_TYPE = 11;
+const B_DATA = 12;
+const B_ACTOR = 13;
+const B_TIME = 14;
+const B_PREV_HASH = 15;
+const B_HASH = 16;
+
+/**
+ * Finds the parts of the event at `off` whose meta starts at `m`.
+ * @param {Uint8Array} b
+ * @param {Float64Array} meta
+ * @param {number} m
+ * @param {number} off
+ * @param {boolean} ascii
+ * @param {Int32Array} at Receives the offsets (the indices above).
+ */
+function layout(b, meta, m, off, ascii, at) {
+  // Byte lengths: the UTF-16 lengths when the page is ASCII; otherwise found by walking the UTF-8.
+  const streamAt = off + HEAD_BYTES;
+  const uStream = /** @type {number} */ (meta[m + 2]);
+  const bStream = ascii ? uStream : utf8Span(b, streamAt, uStream);
+  const typeAt = streamAt + bStream + 12;
+  const uType = /** @type {number} */ (meta[m + 3]);
+  const bType = ascii ? uType : utf8Span(b, typeAt, uType);
+  const dataLenAt = typeAt + bType;
+  const uData = /** @type {number} */ (meta[m + 4]);
+  const bData = ascii ? uData : utf8Span(b, dataLenAt + 4, uData);
+  const actorLenAt = dataLenAt + 4 + bData;
+  const uActor = /** @type {number} */ (meta[m + 5]);
+  const bActor = ascii ? uActor : utf8Span(b, actorLenAt + 4, uActor);
+  const timeLenAt = actorLenAt + 4 + bActor;
+  const uTime = /** @type {number} */ (meta[m + 6]);
+  const bTime = ascii ? uTime : utf8Span(b, timeLenAt + 4, uTime);
+  const end = timeLenAt + 4 + bTime;
+  const bPrev = ascii ? 64 : utf8Span(b, end + 1, 64);
+  const hashAt = end + 1 + bPrev + 1;
+  const bHash = ascii ? 64 : utf8Span(b, hashAt, 64);
+  at[STREAM_AT] = streamAt;
+  at[MID_AT] = streamAt + bStream;
+  at[TYPE_AT] = typeAt;
+  at[DATA_LEN_AT] = dataLenAt;
+  at[ACTOR_LEN_AT] = actorLenAt;
+  at[TIME_LEN_AT] = timeLenAt;
+  at[END] = end;
+  at[PREV_HASH_AT] = end + 1;
+  at[HASH_AT] = hashAt;
+  at[NEXT] = hashAt + bHash;
+  at[B_STREAM] = bStream;
+  at[B_TYPE] = bType;
+  at[B_DATA] = bData;
+  at[B_ACTOR] = bActor;
+  at[B_TIME] = bTime;
+  at[B_PREV_HASH] = bPrev;
+  at[B_HASH] = bHash;
+}
+
+/**
+ * Recomputes the hash of the event at `off` as event-hash.ts does, filling the placeholders of its input in
+ * place, and compares it with the stored one (`stored`: its 32 bytes from `storedAt`, `storedCase` what
+ * decodeHex said of its digits). event-hash.ts refuses a prevHash that is not 64 lower-case hex digits and
+ * positions that are not u64: the event then counts as altered; so does a stored hash in upper case.
+ * @param {Uint8Array} b
+ * @param {ArrayBuffer} text b's buffer
+ * @param {Float64Array} meta
+ * @param {number} m
+ * @param {number} off
+ * @param {Int32Array} at
+ * @param {Uint8Array} stored
+ * @param {number} storedAt
+ * @param {number} storedCase
+ * @returns {number} HASH_MATCHES or HASH_DIFFERS
+ */
+function checkEventHash(b, text, meta, m, off, at, stored, storedAt, storedCase) {
+  if (storedCase !== HEX_LOWER || at[B_PREV_HASH] !== 64) return HASH_DIFFERS;
+  if (decodeHex(b, /** @type {number} */ (at[PREV_HASH_AT]), b, off + PREV_AT) !== HEX_LOWER) return HASH_DIFFERS;
+  if (!putU64(b, /** @type {number} */ (meta[m]), off + PREV_AT + 32)) return HASH_DIFFERS;
+  if (!putU64(b, /** @type {number} */ (meta[m + 1]), /** @type {number} */ (at[MID_AT]))) return HASH_DIFFERS;
+  putU32(b, /** @type {number} */ (at[B_STREAM]), /** @type {number} */ (at[STREAM_AT]) - 4);
+  putU32(b, /** @type {number} */ (at[B_TYPE]), /** @type {number} */ (at[TYPE_AT]) - 4);
+  putU32(b, /** @type {number} */ (at[B_DATA]), /** @type {number} */ (at[DATA_LEN_AT]));
+  putU32(b, /** @type {number} */ (at[B_ACTOR]), /** @type {number} */ (at[ACTOR_LEN_AT]));
+  putU32(b, /** @type {number} */ (at[B_TIME]), /** @type {number} */ (at[TIME_LEN_AT]));
+  const digest = hash('sha256', new Uint8Array(text, off, /** @type {number} */ (at[END]) - off), 'binary');
+  for (let i = 0; i < 32; i++) if (digest.charCodeAt(i) !== stored[storedAt + i]) return HASH_DIFFERS;
+  return HASH_MATCHES;
+}
+
+/**
+ * Recomputes the event hashes of a whole page and notes the outcome in its meta, so that the worker need
+ * not: the main thread does this for a page when the worker has fallen behind. Events whose stored hash
+ * is not hex are left unchecked (the worker finds them and gives the page up).
+ * @param {Page} page
+ */
+export function hashEvents(page) {
+  const b = Buffer.from(page.text, 0, page.bytes);
+  const meta = new Float64Array(page.meta);
+  const at = new Int32Array(17);
+  const stored = new Uint8Array(32);
+  let off = 0;
+  for (let k = 0; k < page.count; k++) {
+    const m = k * META_STRIDE;
+    layout(b, meta, m, off, page.ascii, at);
+    const storedCase = at[B_HASH] === 64 ? decodeHex(b, /** @type {number} */ (at[HASH_AT]), stored, 0) : HEX_INVALID;
+    if (storedCase !== HEX_INVALID) meta[m + META_HASH] = checkEventHash(b, page.text, meta, m, off, at, stored, 0, storedCase);
+    off = /** @type {number} */ (at[NEXT]);
+  }
+}
+
 /**
  * @typedef {object} Page
  * @property {number} first Ordinal (0-based, in reading order) of the page's first event.
@@ -176,6 +306,8 @@ export class PageVerifier {
   #nodeInput = Buffer.alloc(65, 1);
   /** 0x00 ‖ the stored event hash: the input of its leaf. */
   #leafInput = Buffer.alloc(33, 0);
+  /** The current event's layout. */
+  #at = new Int32Array(17);
   /** The global position the next event must have. */
   #expected = 1;
   /** Stream id → index into the two arrays below. */
@@ -214,80 +346,55 @@ export class PageVerifier {
     const meta = new Float64Array(page.meta);
     const ascii = page.ascii;
     const leafInput = this.#leafInput;
+    const at = this.#at;
     /** @type {EventProblem[]} */
     const problems = [];
     let off = 0;
     for (let k = 0; k < page.count; k++) {
       const m = k * META_STRIDE;
-      const at = /** @type {number} */ (meta[m]);
+      const ordinal = page.first + k;
+      const globalPosition = /** @type {number} */ (meta[m]);
       const streamPosition = /** @type {number} */ (meta[m + 1]);
-      const streamAt = off + HEAD_BYTES;
-      const bStream = ascii ? /** @type {number} */ (meta[m + 2]) : utf8Span(b, streamAt, /** @type {number} */ (meta[m + 2]));
-      const midAt = streamAt + bStream;
-      const typeAt = midAt + 12;
-      const bType = ascii ? /** @type {number} */ (meta[m + 3]) : utf8Span(b, typeAt, /** @type {number} */ (meta[m + 3]));
-      const dataLenAt = typeAt + bType;
-      const bData = ascii ? /** @type {number} */ (meta[m + 4]) : utf8Span(b, dataLenAt + 4, /** @type {number} */ (meta[m + 4]));
-      const actorLenAt = dataLenAt + 4 + bData;
-      const bActor = ascii ? /** @type {number} */ (meta[m + 5]) : utf8Span(b, actorLenAt + 4, /** @type {number} */ (meta[m + 5]));
-      const timeLenAt = actorLenAt + 4 + bActor;
-      const bTime = ascii ? /** @type {number} */ (meta[m + 6]) : utf8Span(b, timeLenAt + 4, /** @type {number} */ (meta[m + 6]));
-      const end = timeLenAt + 4 + bTime; // end of the event hash's input; ROW_SEP follows
-      const prevAt = end + 1;
-      const bPrev = ascii ? 64 : utf8Span(b, prevAt, 64);
-      const hashAt = prevAt + bPrev + 1;
-      const bHash = ascii ? 64 : utf8Span(b, hashAt, 64);
+      layout(b, meta, m, off, ascii, at);
+      const streamAt = /** @type {number} */ (at[STREAM_AT]);
+      const prevAt = /** @type {number} */ (at[PREV_HASH_AT]);
+      const hashAt = /** @type {number} */ (at[HASH_AT]);
 
       // The stored hash, decoded behind 0x00: the input of its leaf. merkle.ts throws for one not in hex.
-      const stored = bHash === 64 ? decodeHex(b, hashAt, leafInput, 1) : HEX_INVALID;
+      const stored = at[B_HASH] === 64 ? decodeHex(b, hashAt, leafInput, 1) : HEX_INVALID;
       if (stored === HEX_INVALID) return { problems, malformed: true };
 
       // The order, as verify-checks.ts OrderCheck checks it.
-      const streamId = ascii ? b.toString('latin1', streamAt, midAt) : b.toString('utf8', streamAt, midAt);
-      if (at !== this.#expected && problems.length < this.#limit) {
-        problems.push({ ordinal: page.first + k, at, kind: 'gap', expected: this.#expected });
+      const mid = /** @type {number} */ (at[MID_AT]);
+      const streamId = ascii ? b.toString('latin1', streamAt, mid) : b.toString('utf8', streamAt, mid);
+      if (globalPosition !== this.#expected && problems.length < this.#limit) {
+        problems.push({ ordinal, at: globalPosition, kind: 'gap', expected: this.#expected });
       }
-      this.#expected = at + 1;
+      this.#expected = globalPosition + 1;
       let s = this.#streams.get(streamId);
       if (s === undefined) s = this.#newStream(streamId);
       const version = /** @type {number} */ (this.#versions[s]);
       const heads = this.#heads;
       if (streamPosition !== version + 1) {
         if (problems.length < this.#limit) {
-          problems.push({ ordinal: page.first + k, at, kind: 'stream', streamId, streamPosition, expected: version + 1 });
+          problems.push({ ordinal, at: globalPosition, kind: 'stream', streamId, streamPosition, expected: version + 1 });
         }
-      } else if (!(bPrev === 64 && equalBytes(b, prevAt, heads, s * 64, 64)) && problems.length < this.#limit) {
-        problems.push({ ordinal: page.first + k, at, kind: 'chain', streamId });
+      } else if (!(at[B_PREV_HASH] === 64 && equalBytes(b, prevAt, heads, s * 64, 64)) && problems.length < this.#limit) {
+        problems.push({ ordinal, at: globalPosition, kind: 'chain', streamId });
       }
       this.#versions[s] = streamPosition;
       for (let i = 0; i < 64; i++) heads[s * 64 + i] = /** @type {number} */ (b[hashAt + i]);
 
-      // The hash, as event-hash.ts computes it: it refuses a prevHash that is not 64 lower-case hex digits,
-      // and positions that are not u64 (the event then counts as altered).
-      let ok = stored === HEX_LOWER && bPrev === 64 && decodeHex(b, prevAt, b, off + PREV_AT) === HEX_LOWER;
-      ok = putU64(b, at, off + PREV_AT + 32) && ok;
-      ok = putU64(b, streamPosition, midAt) && ok;
-      if (ok) {
-        putU32(b, bStream, streamAt - 4);
-        putU32(b, bType, typeAt - 4);
-        putU32(b, bData, dataLenAt);
-        putU32(b, bActor, actorLenAt);
-        putU32(b, bTime, timeLenAt);
-        const digest = hash('sha256', new Uint8Array(page.text, off, end - off), 'binary');
-        for (let i = 0; i < 32; i++) {
-          if (digest.charCodeAt(i) !== leafInput[1 + i]) {
-            ok = false;
-            break;
-          }
-        }
-      }
-      if (!ok && problems.length < this.#limit) {
-        const type = ascii ? b.toString('latin1', typeAt, dataLenAt) : b.toString('utf8', typeAt, dataLenAt);
-        problems.push({ ordinal: page.first + k, at, kind: 'altered', type, streamId });
+      const outcome = meta[m + META_HASH] || checkEventHash(b, page.text, meta, m, off, at, leafInput, 1, stored);
+      if (outcome !== HASH_MATCHES && problems.length < this.#limit) {
+        const typeAt = /** @type {number} */ (at[TYPE_AT]);
+        const typeEnd = /** @type {number} */ (at[DATA_LEN_AT]);
+        const type = ascii ? b.toString('latin1', typeAt, typeEnd) : b.toString('utf8', typeAt, typeEnd);
+        problems.push({ ordinal, at: globalPosition, kind: 'altered', type, streamId });
       }
 
       this.#push(hash('sha256', leafInput, 'binary'));
-      off = hashAt + bHash;
+      off = /** @type {number} */ (at[NEXT]);
     }
     this.#limit -= problems.length;
     return { problems, malformed: false };
@@ -359,7 +466,7 @@ function equalBytes(a, at, b, bt, n) {
 }
 
 /**
- * @typedef {{ kind: 'start', sizes: number[], limit: number }
+ * @typedef {{ kind: 'start', sizes: number[], limit: number, done: Int32Array }
  *   | ({ kind: 'page' } & Page)
  *   | { kind: 'finish' }} ToWorker
  * @typedef {{ kind: 'page', text: ArrayBuffer, meta: ArrayBuffer } & PageOutcome
@@ -371,13 +478,17 @@ function serve() {
   if (port === null) return;
   /** @type {PageVerifier | undefined} */
   let verifier;
+  /** Pages processed so far, shared with the main thread: it helps with hashing when this falls behind. */
+  let done = /** @type {Int32Array} */ (new Int32Array(1));
   port.on('message', (/** @type {ToWorker} */ message) => {
     if (message.kind === 'start') {
       verifier = new PageVerifier(message.sizes, message.limit);
+      done = message.done;
     } else if (message.kind === 'page') {
       if (verifier === undefined) throw new Error('page before start');
       /** @type {FromWorker} */
       const reply = { kind: 'page', text: message.text, meta: message.meta, ...verifier.processPage(message) };
+      Atomics.add(done, 0, 1);
       port.postMessage(reply, [message.text, message.meta]);
     } else {
       if (verifier === undefined) throw new Error('finish before start');
