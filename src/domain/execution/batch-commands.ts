@@ -11,6 +11,8 @@ export type EnteredValue = number | boolean | string | readonly number[];
 /** A signature the server has re-authenticated (Part 11 §11.200); the domain checks its meaning. */
 export interface SignatureInput {
   readonly meaning: SignatureMeaning;
+  /** Hash of the step content signed (src/record/step-content.ts), computed by the server at signing. */
+  readonly recordHash?: string;
 }
 
 export type CreateBatch = Command<

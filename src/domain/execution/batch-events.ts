@@ -16,6 +16,8 @@ export interface Signature {
   /** Printed name at the time of signing (§11.50). */
   readonly name: string;
   readonly at: string;
+  /** The signed content's hash (§11.70): a later change to the content no longer matches it. */
+  readonly recordHash?: string;
 }
 
 export type BatchEvent =

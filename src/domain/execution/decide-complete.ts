@@ -23,7 +23,7 @@ export function signatureFor(required: SignatureMeaning | undefined, given: Sign
   if (given?.meaning !== required) {
     return refuse('signature_required', `${what} needs your electronic signature with the meaning "${required}".`, { meaning: required }).refusal;
   }
-  return { meaning: required, by: ctx.actor.id, name: ctx.actor.name, at: ctx.now };
+  return { meaning: required, by: ctx.actor.id, name: ctx.actor.name, at: ctx.now, ...(given.recordHash !== undefined ? { recordHash: given.recordHash } : {}) };
 }
 
 const isRefusal = (x: Signature | Refusal | undefined): x is Refusal => x !== undefined && 'code' in x;
