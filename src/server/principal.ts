@@ -2,6 +2,7 @@
  * Who is calling, as the server established it: the contract between authentication (src/identity,
  * src/server/auth) and every route. Routes never look at cookies or tokens; they read the principal.
  */
+import type { Context } from 'hono';
 import type { Actor } from '../domain/shared/decider.ts';
 import type { Role } from '../domain/resources/roles.ts';
 import type { SignatureInput } from '../domain/execution/batch-commands.ts';
@@ -43,8 +44,9 @@ export interface SignatureRequest {
 /**
  * Re-authenticates a signer (src/identity implements it). A wrong password is recorded and counts toward
  * lockout; a person who has not yet acknowledged that their e-signature is binding (§11.100(c)) is refused.
- * On success it returns what the domain command carries, bound to `recordHash`.
+ * On success it returns what the domain command carries, bound to `recordHash`. It takes the request's
+ * context because signing rotates the session (a new session cookie on the response).
  */
 export interface Signer {
-  sign(principal: Principal, request: SignatureRequest, recordHash: string): Promise<{ readonly ok: true; readonly signature: SignatureInput } | { readonly ok: false; readonly refusal: Refusal }>;
+  sign(c: Context<AppEnv>, request: SignatureRequest, recordHash: string): Promise<{ readonly ok: true; readonly signature: SignatureInput } | { readonly ok: false; readonly refusal: Refusal }>;
 }
