@@ -14,6 +14,7 @@ import { decideBatch } from './batch-decider.ts';
 import type { BatchEvent, StoredValue } from './batch-events.ts';
 import { evolveBatch, initialBatchState } from './batch-state.ts';
 import { samplesOf } from './entered-value.ts';
+import { roundsDue } from './missed-rounds.ts';
 import { procedure, PROCEDURE, STEP, VERSION } from './test-procedure.ts';
 import { people } from './test-resources.ts';
 import { BATCH, cmd, contextFor, emptyScenario, hardness, initialWorld, perform, type ContextOptions, type Scenario } from './test-world.ts';
@@ -69,7 +70,7 @@ const lcVerified = perform(lcCompleted, cmd.verify('line-clearance'), supervisor
 const chargeStarted = perform(lcVerified, cmd.start('charge'), operator, at('08:15'));
 const charged = perform(chargeStarted, cmd.consume('L-REL', 25), operator, at('08:20'));
 const chargeDone = perform(charged, cmd.complete('charge'), operator, at('08:25'));
-const compressStarted = perform(chargeDone, cmd.start('compress', { press: 'P-01' }), operator, at('09:00'));
+const compressStarted = perform(chargeDone, cmd.start('compress', { press: 'P-01' }), operator, at('09:30'));
 const hardnessRecorded = perform(compressStarted, cmd.record('compress', 'hardness', hardness(10)), operator, at('09:30'));
 const compressDone = perform(hardnessRecorded, cmd.complete('compress'), operator, at('10:00'));
 const inspectionStarted = perform(compressDone, cmd.start('visual-inspection'), operator, at('11:00'));
@@ -1346,5 +1347,40 @@ describe('the fixture world', () => {
   it('the initial world is untouched by the scenarios', () => {
     expect(initialWorld.equipment['P-01']?.state.status).toBe('clean');
     expect(initialWorld.lots['L-REL']?.state.onHand).toBe(100);
+  });
+});
+
+describe('in-process checks repeated while a step runs', () => {
+  it.each([
+    [0, 1],
+    [34, 1],
+    [35, 2],
+    [64, 2],
+    [65, 3],
+    [240, 8],
+  ])('a run of %i min at every 30 min calls for %i rounds (5 min grace per round)', (minutes, due) => {
+    expect(roundsDue(minutes * 60_000, 30 * 60_000)).toBe(due);
+  });
+
+  it('completing after a missed round is accepted and raises a minor deviation naming the rounds, holding nothing', () => {
+    const started = perform(chargeDone, cmd.start('compress', { press: 'P-01' }), operator, at('09:00'));
+    const recorded = perform(started, cmd.record('compress', 'hardness', hardness(10)), operator, at('09:05'));
+    const then = given(recorded).when(cmd.complete('compress'), operator, at('10:00'));
+    const decision = then.decision;
+    if (!decision.ok) throw new Error(decision.refusal.message);
+    const [exception, completed] = decision.events;
+    expect(exception).toMatchObject({ type: 'ExceptionRaised', data: { deviationId: 'B-1-D1', stepId: 'compress', severity: 'minor', group: 'process', hold: 'none' } });
+    expect((exception!.data as { message: string }).message).toBe('In-process checks in "Compress tablets" were missed (every 30 min): Hardness 1 of 2 rounds');
+    expect(completed).toMatchObject({ type: 'StepCompleted' });
+    expect(decision.also.map((a) => a.streamId)).toContain('deviation-B-1-D1');
+    expect(decision.events.some((e) => e.type === 'HoldPlaced')).toBe(false);
+  });
+
+  it('completing with every round recorded raises nothing', () => {
+    const started = perform(chargeDone, cmd.start('compress', { press: 'P-01' }), operator, at('09:00'));
+    const first = perform(started, cmd.record('compress', 'hardness', hardness(10)), operator, at('09:05'));
+    const second = perform(first, cmd.record('compress', 'hardness', hardness(10.1)), operator, at('09:33'));
+    const decision = given(second).when(cmd.complete('compress'), operator, at('10:00')).decision;
+    expect(decision.ok && decision.events.map((e) => e.type)).toEqual(['StepCompleted', 'StepSkipped']);
   });
 });
