@@ -15,6 +15,7 @@ import type { BatchEvent, StoredValue } from './batch-events.ts';
 import { evolveBatch, initialBatchState } from './batch-state.ts';
 import { samplesOf } from './entered-value.ts';
 import { roundsDue } from './missed-rounds.ts';
+import { excursionCommandFor, PROCESS_DATA_ACTOR, tagSource } from './decide-process.ts';
 import { procedure, PROCEDURE, STEP, VERSION } from './test-procedure.ts';
 import { people } from './test-resources.ts';
 import { BATCH, cmd, contextFor, emptyScenario, hardness, initialWorld, perform, type ContextOptions, type Scenario } from './test-world.ts';
@@ -1382,5 +1383,60 @@ describe('in-process checks repeated while a step runs', () => {
     const second = perform(first, cmd.record('compress', 'hardness', hardness(10.1)), operator, at('09:33'));
     const decision = given(second).when(cmd.complete('compress'), operator, at('10:00')).decision;
     expect(decision.ok && decision.events.map((e) => e.type)).toEqual(['StepCompleted', 'StepSkipped']);
+  });
+});
+
+describe('process data: excursions of a watched tag while its step runs', () => {
+  const system = { ...operator, id: PROCESS_DATA_ACTOR, name: 'Process data interface' };
+  const TAG = 'press/compression-force';
+  const report = (value: number, tag = TAG, stepId = 'compress'): BatchCommand => ({ type: 'ReportProcessExcursion', data: { stepId, tag, value } });
+  const end = (value: number): BatchCommand => ({ type: 'EndProcessExcursion', data: { stepId: 'compress', tag: TAG, value } });
+
+  it('a value out of spec starts an excursion, read from the press the step uses, with the deviation its path asks for', () => {
+    const decision = given(compressStarted).when(report(23.5), system, at('09:40')).decision;
+    if (!decision.ok) throw new Error(decision.refusal.message);
+    expect(decision.events[0]).toEqual({
+      type: 'ProcessExcursionStarted',
+      data: { stepId: 'compress', tag: TAG, source: 'P-01/compression-force', value: 23.5, unit: 'kN', limits: { spec: { min: 10, max: 20 } }, at: at('09:40') },
+    });
+    expect(decision.events[1]).toMatchObject({ type: 'ExceptionRaised', data: { deviationId: 'B-1-D1', severity: 'minor', group: 'process', hold: 'none', value: 23.5 } });
+    expect(decision.also.map((a) => a.streamId)).toEqual(['deviation-B-1-D1']);
+  });
+
+  it('the tag back within spec ends it; a second excursion can start after', () => {
+    const started = perform(compressStarted, report(23.5), system, at('09:40'));
+    expect(started.state.excursions).toEqual(['compress|press/compression-force']);
+    given(started).when(end(15), system, at('09:45')).thenEvents([{ type: 'ProcessExcursionEnded', data: { stepId: 'compress', tag: TAG, value: 15, at: at('09:45') } }]);
+    const ended = perform(started, end(15), system, at('09:45'));
+    expect(ended.state.excursions).toEqual([]);
+    expect(given(ended).when(report(8), system, at('09:50')).decision.ok).toBe(true);
+  });
+
+  it.each([
+    ['excursion_open', 'a second report while one is open', () => perform(compressStarted, report(23.5), system, at('09:40')), report(25), system],
+    ['not_an_excursion', 'a value within spec', () => compressStarted, report(15), system],
+    ['tag_not_watched', 'a tag the step does not watch', () => compressStarted, report(99, 'press/punch-temperature'), system],
+    ['step_not_active', 'a step that is not running', () => chargeDone, report(25), system],
+    ['role_not_permitted', 'a person reporting an excursion', () => compressStarted, report(25), operator],
+    ['excursion_not_open', 'ending an excursion that is not open', () => compressStarted, end(15), system],
+  ] as const)('refused %s: %s', (code, _what, scenario, command, who) => {
+    given(scenario()).when(command, who, at('09:41')).thenRefused(code);
+  });
+
+  it.each([
+    [23.5, [], 'ReportProcessExcursion'],
+    [15, [], undefined],
+    [15, ['compress|press/compression-force'], 'EndProcessExcursion'],
+    [25, ['compress|press/compression-force'], undefined],
+  ] as const)('a sample of %s with open %j calls for %s', (value, open, expected) => {
+    const state = { ...compressStarted.state, excursions: open };
+    const tag = procedure.steps.find((s) => s.id === 'compress')!.process[0]!;
+    expect(excursionCommandFor(state, 'compress', tag, value)?.type).toBe(expected);
+  });
+
+  it('a literal tag (no equipment alias) is read as written', () => {
+    const step = procedure.steps.find((s) => s.id === 'compress')!;
+    expect(tagSource(step, compressStarted.state.steps.compress, 'utility/room-humidity')).toBe('utility/room-humidity');
+    expect(tagSource(step, compressStarted.state.steps.compress, 'press/compression-force')).toBe('P-01/compression-force');
   });
 });

@@ -8,7 +8,8 @@ import type { StepDefinition } from '../procedure/definition.ts';
 import type { DecisionContext } from '../shared/decider.ts';
 import { elapsedMs, formatDuration } from '../shared/time.ts';
 import type { StreamEvents } from './batch-context.ts';
-import { deviationStream, type BatchEvent } from './batch-events.ts';
+import type { BatchEvent } from './batch-events.ts';
+import { exceptionFor } from './exception-path.ts';
 import type { BatchState } from './batch-state.ts';
 
 /** A round counts as due only once this share of the interval has passed beyond its time. */
@@ -36,13 +37,7 @@ export function missedRounds(state: BatchState, step: StepDefinition, now: strin
 export function missedRoundEvents(state: BatchState, step: StepDefinition, ctx: DecisionContext): { events: BatchEvent[]; also: StreamEvents[] } {
   const short = missedRounds(state, step, ctx.now);
   if (short.length === 0 || step.repeat === undefined) return { events: [], also: [] };
-  const deviationId = `${state.id}-D${state.deviations.length + 1}`;
   const every = formatDuration(step.repeat.everyMs);
   const message = `In-process checks in "${step.title}" were missed (every ${every}): ${short.map((s) => `${s.label} ${s.recorded} of ${s.due} rounds`).join(', ')}`;
-  const facts = { deviationId, stepId: step.id, severity: 'minor' as const, group: 'process' as const, hold: 'none' as const, message, ...(step.ref ? { ref: step.ref } : {}) };
-  const deviation = {
-    type: 'DeviationRaised',
-    data: { ...facts, batchId: state.id, site: state.site, procedure: state.procedure, version: state.version, raisedAt: ctx.now, detectedBy: ctx.actor.id },
-  };
-  return { events: [{ type: 'ExceptionRaised', data: facts }], also: [{ streamId: deviationStream(deviationId), expectedVersion: 'no_stream', events: [deviation] }] };
+  return exceptionFor(state, step, { message }, { severity: 'minor', group: 'process', hold: 'none', ...(step.ref ? { ref: step.ref } : {}) }, ctx);
 }
