@@ -1,10 +1,9 @@
 /**
  * Password hashing: Argon2id with the OWASP minimum (m=19456 KiB, t=2, p=1; OWASP Password Storage Cheat
- * Sheet, ASVS 5.0 V11.4.2), a random 16-byte salt per hash, the parameters in the PHC string so a later
- * change of parameters can rehash at the next login.
+ * Sheet, ASVS 5.0 V11.4.2) and a random 16-byte salt per hash, all recorded in the PHC string it returns.
  */
 import { randomBytes } from 'node:crypto';
-import { hash, parseOptions, verify, type Algorithm } from '@node-rs/argon2';
+import { hash, verify, type Algorithm } from '@node-rs/argon2';
 import { normalisePassword } from './password-policy.ts';
 
 /** @node-rs/argon2 declares Algorithm as a const enum, which isolated modules cannot read: 2 is Argon2id. */
@@ -23,16 +22,6 @@ export async function verifyPassword(stored: string, password: string): Promise<
     return await verify(stored, normalisePassword(password));
   } catch {
     return false;
-  }
-}
-
-/** Whether a stored hash was made with other parameters than today's (rehash it after a successful login). */
-export function needsRehash(stored: string): boolean {
-  try {
-    const p = parseOptions(stored);
-    return p.algorithm !== ARGON2ID || p.memoryCost !== ARGON2_PARAMETERS.memoryCost || p.timeCost !== ARGON2_PARAMETERS.timeCost || p.parallelism !== ARGON2_PARAMETERS.parallelism;
-  } catch {
-    return true;
   }
 }
 

@@ -51,7 +51,7 @@ function bySite(text: string | undefined): Record<string, number> {
   const out: Record<string, number> = {};
   for (const part of (text ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
     const [site, minutes, ...rest] = part.split('=').map((p) => p.trim());
-    if (!site || rest.length > 0) throw new ConfigError(`BES_IDLE_TIMEOUT_BY_SITE must look like "PLANT-A=5,LAB=30", got "${part}"`);
+    if (!site || minutes === undefined || minutes === '' || rest.length > 0) throw new ConfigError(`BES_IDLE_TIMEOUT_BY_SITE must look like "PLANT-A=5,LAB=30", got "${part}"`);
     out[site] = integer(`BES_IDLE_TIMEOUT_BY_SITE (${site})`, minutes, 1, 1440)! * MINUTE;
   }
   return out;
