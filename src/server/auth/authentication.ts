@@ -28,7 +28,7 @@ export function isAlwaysPublic(method: string, path: string): boolean {
 /** What a person with a temporary password may still do: see their session, sign out, change the password. */
 function allowedWithTemporaryPassword(method: string, path: string, personId: string): boolean {
   if (path === '/api/session') return method === 'GET' || method === 'DELETE';
-  return method === 'PUT' && path === `/api/people/${encodeURIComponent(personId)}/password`;
+  return method === 'PUT' && (path === `/api/people/${personId}/password` || path === `/api/people/${encodeURIComponent(personId)}/password`);
 }
 
 const refusal = (code: string, message: string): Refusal => ({ code, message, details: {} });
