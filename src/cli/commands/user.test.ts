@@ -68,6 +68,18 @@ describe('bes user', () => {
     const again = await bes(['user', 'add', '--data', data, '--username', 'ADA', '--name', 'Ada Again', '--site', 'PLANT-A', '--role', 'engineer', '--id', 'ada2', '--password-stdin'], 'another quiet lantern');
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/\[username_taken\]/);
+
+    const reset = await bes(['user', 'password', '--data', data, '--username', 'Ada', '--temporary', '--password-stdin'], 'fresh lantern by the weir\n');
+    expect(reset).toMatchObject({ code: 0, stdout: 'password of ada (ada) set; to be changed at the next sign-in\n' });
+    const check = await openIdentityStore(config);
+    try {
+      const credential = await check.credentialOf('ada');
+      expect(credential?.mustChangePassword).toBe(true);
+      expect(await verifyPassword(credential!.passwordHash!, 'fresh lantern by the weir')).toBe(true);
+    } finally {
+      await check.close();
+    }
+    expect((await bes(['user', 'password', '--data', data, '--username', 'nobody', '--password-stdin'], 'fresh lantern by the weir')).code).toBe(1);
   });
 
   it('refuses a password against the policy (exit 1) and a wrong command line (exit 2), creating nobody', { timeout: 60_000 }, async () => {

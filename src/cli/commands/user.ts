@@ -1,7 +1,8 @@
 /**
  * `bes user add`: creates a person with a role and a password, through the engine as the system (the way
- * the first admin of a new installation comes to exist). The password policy applies; the password comes
- * from stdin (--password-stdin) or is typed at a prompt that does not echo it.
+ * the first admin of a new installation comes to exist). `bes user password`: sets the password of an
+ * existing account from the server (recovery). The password policy applies; the password comes from stdin
+ * (--password-stdin) or is typed at a prompt that does not echo it.
  */
 import { Command, Option } from 'commander';
 import type { Actor } from '../../domain/shared/decider.ts';
@@ -12,6 +13,7 @@ import { createIdentity } from '../../identity/identity.ts';
 import { hashPassword } from '../../identity/password-hash.ts';
 import { checkPassword } from '../../identity/password-policy.ts';
 import { registerPerson } from '../../identity/register-person.ts';
+import { endSessionsOf } from '../../identity/sessions.ts';
 import { openIdentityStore } from '../../identity/store/open-identity-store.ts';
 import { openStore } from '../../store/open-store.ts';
 import { configFrom, withStoreOptions, type StoreCliOptions } from '../store-options.ts';
@@ -64,13 +66,33 @@ function promptHidden(question: string): Promise<string> {
   });
 }
 
-async function readPassword(options: AddOptions): Promise<string> {
+async function readPassword(options: { passwordStdin?: boolean }): Promise<string> {
   if (options.passwordStdin) return readStdin();
   if (!process.stdin.isTTY) throw new UsageError('no terminal to type the password at: pipe it in with --password-stdin');
   const first = await promptHidden('Password: ');
   const second = await promptHidden('Password again: ');
   if (first !== second) throw new UsageError('the two passwords differ');
   return first;
+}
+
+/** The password, read and checked against the policy; undefined (with the exit code set) when there is none to use. */
+async function passwordOrExit(options: { passwordStdin?: boolean }, username: string, setExit: (code: number) => void): Promise<string | undefined> {
+  let password: string;
+  try {
+    password = await readPassword(options);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`bes user: ${error.message}`);
+    setExit(2);
+    return undefined;
+  }
+  const policy = checkPassword(password, username);
+  if (policy) {
+    console.error(`bes user: [${policy.code}] ${policy.message}`);
+    setExit(1);
+    return undefined;
+  }
+  return password;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -103,23 +125,8 @@ export function userCommand(setExit: (code: number) => void): Command {
         setExit(2);
         return;
       }
-      let password: string;
-      try {
-        password = await readPassword(options);
-      } catch (error) {
-        if (error instanceof UsageError) {
-          console.error(`bes user add: ${error.message}`);
-          setExit(2);
-          return;
-        }
-        throw error;
-      }
-      const policy = checkPassword(password, options.username);
-      if (policy) {
-        console.error(`bes user add: [${policy.code}] ${policy.message}`);
-        setExit(1);
-        return;
-      }
+      const password = await passwordOrExit(options, options.username, setExit);
+      if (password === undefined) return;
       const config = configFrom(options);
       const store = await openStore(config);
       const identityStore = await openIdentityStore(config);
@@ -151,5 +158,36 @@ export function userCommand(setExit: (code: number) => void): Command {
         await store.close();
       }
     });
-  return new Command('user').description('manage the people who sign in to OpenBES').addCommand(add);
+  const password = withStoreOptions(new Command('password'))
+    .description("set a person's password from the server (recovery: a forgotten admin password, a restored backup); clears a lockout and ends their sessions")
+    .requiredOption('--username <username>', 'whose password')
+    .option('--temporary', 'they must choose their own at their next sign-in')
+    .option('--password-stdin', 'read the password from stdin instead of prompting')
+    .exitOverride()
+    .action(async (options: StoreCliOptions & { username: string; temporary?: boolean; passwordStdin?: boolean }) => {
+      const secret = await passwordOrExit(options, options.username, setExit);
+      if (secret === undefined) return;
+      const config = configFrom(options);
+      const store = await openStore(config);
+      const identityStore = await openIdentityStore(config);
+      try {
+        const identity = createIdentity({ store: identityStore, engine: createEngine({ store }) });
+        const credential = await identityStore.credentialByUsername(options.username);
+        const person = credential === undefined ? undefined : await identity.person(credential.personId);
+        if (credential === undefined || person === undefined || !person.active) {
+          console.error(`bes user password: there is no active account ${options.username}`);
+          setExit(1);
+          return;
+        }
+        await identityStore.setPassword(credential.personId, await hashPassword(secret), identity.now().toISOString(), options.temporary === true);
+        const by = 'system:cli';
+        await identity.audit(by, { type: 'PasswordSet', data: { personId: credential.personId, username: credential.username, kind: 'reset', by, mustChange: options.temporary === true } });
+        await endSessionsOf(identity, credential.personId, 'password_changed', { actor: by });
+        console.log(`password of ${credential.username} (${credential.personId}) set${options.temporary ? '; to be changed at the next sign-in' : ''}`);
+      } finally {
+        await identityStore.close();
+        await store.close();
+      }
+    });
+  return new Command('user').description('manage the people who sign in to OpenBES').addCommand(add).addCommand(password);
 }
