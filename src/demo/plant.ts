@@ -11,6 +11,7 @@ import { parseProcedure } from '../domain/procedure/parse.ts';
 import type { PersonState } from '../domain/resources/person-state.ts';
 import type { Engine, Outcome } from '../engine/engine.ts';
 import { actorAt, executeCommand, type CommandOf } from '../engine/resource-commands.ts';
+import { ESIGNATURE_TEXT_VERSION } from '../identity/esignature-text.ts';
 
 export interface StaffMember {
   readonly id: string;
@@ -65,7 +66,7 @@ export async function actorOf(engine: Engine, personId: string, site: string): P
   return actorAt(person.state, site);
 }
 
-/** Registers the staff and gives them their roles (idempotent: a second run changes nothing). */
+/** Registers the staff, gives them their roles and has them acknowledge their e-signature (idempotent: a second run changes nothing). */
 export async function setUpStaff(engine: Engine, site: string): Promise<void> {
   const setup: Actor = { id: 'system:setup', name: 'Plant set-up', site, roles: ['admin'] };
   for (const p of STAFF) {
@@ -74,6 +75,12 @@ export async function setUpStaff(engine: Engine, site: string): Promise<void> {
     for (const role of p.roles) {
       must(await executeCommand(engine, 'person', p.id, { type: 'GrantRole', data: { site, role } }, setup, { idempotencyKey: `${key}:grant:${role}` }), `granting ${role} to ${p.id}`);
     }
+    // The demo staff acknowledge, as themselves, that their e-signatures bind them (21 CFR 11.100(c)).
+    const self = await actorOf(engine, p.id, site);
+    must(
+      await executeCommand(engine, 'person', p.id, { type: 'AcknowledgeESignature', data: { textVersion: ESIGNATURE_TEXT_VERSION } }, self, { idempotencyKey: `${key}:esignature` }),
+      `acknowledging the e-signature of ${p.id}`,
+    );
   }
 }
 

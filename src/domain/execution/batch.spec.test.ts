@@ -20,7 +20,7 @@ import { procedure, PROCEDURE, STEP, VERSION } from './test-procedure.ts';
 import { people } from './test-resources.ts';
 import { BATCH, cmd, contextFor, emptyScenario, hardness, initialWorld, perform, type ContextOptions, type Scenario } from './test-world.ts';
 
-const { operator, operator2, supervisor, supervisor2, lead, qa, untrained, oldTraining, otherSite, inactive, engineer } = people;
+const { operator, operator2, supervisor, supervisor2, lead, qa, untrained, oldTraining, otherSite, inactive, engineer, unacknowledged } = people;
 
 /** 24 November 2026 at hh:mm UTC. */
 const at = (hm: string): string => `2026-11-24T${hm}:00.000Z`;
@@ -1330,6 +1330,15 @@ describe('refused: every code, with a sentence that names what is concerned', ()
     it('signature_required: verifying without a signature', () => {
       const r = given(lcCompleted).when(cmd.verify('line-clearance', null), supervisor, at('08:12')).thenRefused('signature_required');
       expect(r.message).toContain('"verified"');
+    });
+    it('esignature_not_acknowledged: verifying by a person who has not acknowledged their e-signature binds them', () => {
+      const r = given(lcCompleted).when(cmd.verify('line-clearance'), unacknowledged, at('08:12')).thenRefused('esignature_not_acknowledged');
+      expect(r.message).toContain('legally binding equivalent of your handwritten signature');
+      expect(r.details).toEqual({ personId: unacknowledged.id });
+    });
+    it('esignature_not_acknowledged: completing a signed step', () => {
+      given(reconciled).when(cmd.complete('reconcile', { meaning: 'reviewed' }, producedLot), unacknowledged, at('11:25')).thenRefused('esignature_not_acknowledged');
+      expect(given(reconciled).when(cmd.complete('reconcile', { meaning: 'reviewed' }, producedLot), supervisor, at('11:25')).decision.ok).toBe(true);
     });
     it('hold_not_found: releasing a hold that is not active', () => {
       const r = given(created).when(cmd.releaseHold('H7', 'done'), supervisor, at('08:05')).thenRefused('hold_not_found');

@@ -7,6 +7,7 @@ import { equipmentDecider } from '../resources/equipment-decider.ts';
 import { equipmentStream } from '../resources/streams.ts';
 import { formatQuantity } from '../resources/units.ts';
 import { roleCheck } from '../resources/roles.ts';
+import { esignatureCheck } from '../resources/person-rules.ts';
 import { refuse, type Refusal } from '../shared/refusal.ts';
 import { accepted, refused, type BatchContext, type BatchDecision, type StreamEvents } from './batch-context.ts';
 import type { CompleteStep, SignatureInput, VerifyStep } from './batch-commands.ts';
@@ -18,12 +19,17 @@ import { EPSILON, targetOf } from './targets.ts';
 import { producedLot } from './produce.ts';
 import { missedRoundEvents } from './missed-rounds.ts';
 
-/** Checks a required signature and returns it as recorded (printed name, time, meaning). */
+/**
+ * Checks a required signature and returns it as recorded (printed name, time, meaning). The signer must
+ * have acknowledged that their e-signature binds them (21 CFR 11.100(c)).
+ */
 export function signatureFor(required: SignatureMeaning | undefined, given: SignatureInput | undefined, ctx: BatchContext, what: string): Signature | Refusal | undefined {
   if (required === undefined) return undefined;
   if (given?.meaning !== required) {
     return refuse('signature_required', `${what} needs your electronic signature with the meaning "${required}".`, { meaning: required }).refusal;
   }
+  const acknowledged = esignatureCheck(ctx.person);
+  if (acknowledged) return { ...acknowledged, details: { ...acknowledged.details, personId: ctx.actor.id } };
   return { meaning: required, by: ctx.actor.id, name: ctx.actor.name, at: ctx.now, ...(given.recordHash !== undefined ? { recordHash: given.recordHash } : {}) };
 }
 

@@ -38,12 +38,15 @@ function build<S, C, E extends DomainEvent>(decider: Decider<S, C, E>, what: str
 
 // People ----------------------------------------------------------------------------------------------
 
-function person(id: string, name: string, grants: readonly [string, string][], trainedOn: readonly number[], deactivate = false): PersonState {
+function person(id: string, name: string, grants: readonly [string, string][], trainedOn: readonly number[], deactivate = false, acknowledge = true): PersonState {
   const trainer = as('qa', '2026-11-02T08:00:00.000Z');
+  // Made by the person themselves, signed in at their first site (21 CFR 11.100(c)).
+  const self: DecisionContext = { now: '2026-11-02T09:00:00.000Z', actor: { id, name, site: grants[0]?.[0] ?? SITE, roles: [] } };
   const commands: [PersonCommand, DecisionContext][] = [
     [{ type: 'RegisterPerson', data: { personId: id, username: id, name } }, admin()],
     ...grants.map(([site, role]): [PersonCommand, DecisionContext] => [{ type: 'GrantRole', data: { site, role } }, admin(site)]),
     ...trainedOn.map((version): [PersonCommand, DecisionContext] => [{ type: 'RecordTraining', data: { procedure: PROCEDURE, version } }, trainer]),
+    ...(acknowledge ? [[{ type: 'AcknowledgeESignature', data: { textVersion: '1' } }, self] as [PersonCommand, DecisionContext]] : []),
     ...(deactivate ? [[{ type: 'DeactivatePerson', data: { reason: 'left the company' } }, admin()] as [PersonCommand, DecisionContext]] : []),
   ];
   return build(personDecider, id, commands).state;
@@ -67,6 +70,8 @@ export const people = {
   inactive: person('u-ivan', 'Ivan Inactive', [[SITE, 'operator']], [VERSION], true),
   /** An engineer: no GMP role at the site. */
   engineer: person('u-emma', 'Emma Engineer', [[SITE, 'engineer']], [VERSION]),
+  /** A trained supervisor who has not acknowledged that their e-signature binds them. */
+  unacknowledged: person('u-uri', 'Uri Unsigned', [[SITE, 'supervisor']], [VERSION], false, false),
 } as const;
 
 export type PersonKey = keyof typeof people;

@@ -11,5 +11,11 @@ export type RevokeRole = Command<'RevokeRole', { readonly site: string; readonly
 export type RecordTraining = Command<'RecordTraining', { readonly procedure: string; readonly version: number; readonly trainedBy?: string }>;
 /** Deactivates a person (admin; not oneself): they can no longer act. Their records stay. */
 export type DeactivatePerson = Command<'DeactivatePerson', { readonly reason: string }>;
+/**
+ * The person's own statement that their electronic signature is the legally binding equivalent of their
+ * handwritten signature (21 CFR 11.100(c)); `textVersion` names the wording they were shown. Only the
+ * person can make it, and no signature of theirs is accepted before it.
+ */
+export type AcknowledgeESignature = Command<'AcknowledgeESignature', { readonly textVersion: string }>;
 
-export type PersonCommand = RegisterPerson | GrantRole | RevokeRole | RecordTraining | DeactivatePerson;
+export type PersonCommand = RegisterPerson | GrantRole | RevokeRole | RecordTraining | DeactivatePerson | AcknowledgeESignature;

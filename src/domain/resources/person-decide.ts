@@ -1,18 +1,20 @@
 /**
  * The rules for people: only an admin manages identities and roles, nobody changes their own roles or
- * records their own training, and an IT admin never holds a GMP role at the same site (segregation of duties).
+ * records their own training, an IT admin never holds a GMP role at the same site (segregation of duties),
+ * and only the person acknowledges that their electronic signature binds them.
  */
 import type { DecisionContext } from '../shared/decider.ts';
 import type { Decision, Refusal } from '../shared/refusal.ts';
 import { accept, refuse } from '../shared/refusal.ts';
 import { deny, firstRefusal, invalid, requireText } from './inputs.ts';
-import type { GrantRole, PersonCommand, RegisterPerson, RevokeRole } from './person-commands.ts';
+import type { AcknowledgeESignature, GrantRole, PersonCommand, RegisterPerson, RevokeRole } from './person-commands.ts';
 import type { PersonEvent } from './person-events.ts';
 import type { PersonState } from './person-state.ts';
 import type { Role } from './roles.ts';
 import { GMP_ROLES, isRole, roleCheck } from './roles.ts';
 
-const AUTHORITY: Record<PersonCommand['type'], { readonly roles: readonly string[]; readonly action: string }> = {
+/** Every command but the acknowledgement, which no role grants: only the person themselves makes it. */
+const AUTHORITY: Record<Exclude<PersonCommand['type'], 'AcknowledgeESignature'>, { readonly roles: readonly string[]; readonly action: string }> = {
   RegisterPerson: { roles: ['admin'], action: 'Registering a person' },
   GrantRole: { roles: ['admin'], action: 'Granting a role' },
   RevokeRole: { roles: ['admin'], action: 'Revoking a role' },
@@ -22,10 +24,11 @@ const AUTHORITY: Record<PersonCommand['type'], { readonly roles: readonly string
 
 /** Decides one person command: its events, or why not. */
 export function decidePerson(state: PersonState, command: PersonCommand, context: DecisionContext): Decision<PersonEvent> {
-  const { roles, action } = AUTHORITY[command.type];
   if (command.type === 'RegisterPerson') return register(state, command, context);
   if (!state.registered)
     return refuse('person_not_registered', 'This person is not registered in OpenBES; check the user you selected', { command: command.type });
+  if (command.type === 'AcknowledgeESignature') return acknowledge(state, command, context);
+  const { roles, action } = AUTHORITY[command.type];
   const denied = roleCheck(context.actor.roles, roles, action);
   if (denied) return deny(denied);
   const personId = state.id;
@@ -74,6 +77,24 @@ function register(state: PersonState, command: RegisterPerson, context: Decision
   if (bad) return deny(bad);
   if (state.registered) return refuse('already_registered', `${state.name} (${state.username}) is already registered`, { personId: state.id });
   return accept({ type: 'PersonRegistered', data: { personId, username, name } });
+}
+
+function acknowledge(state: PersonState, command: AcknowledgeESignature, context: DecisionContext): Decision<PersonEvent> {
+  const personId = state.id;
+  // A statement that binds a person in law is theirs alone to make: no admin or system makes it for them.
+  if (context.actor.id !== personId)
+    return refuse('acknowledgement_not_own', `Only ${state.name} can acknowledge that their electronic signature binds them`, { personId, actorId: context.actor.id });
+  const { textVersion } = command.data;
+  const bad = requireText('textVersion', textVersion, 'The version of the acknowledgement text');
+  if (bad) return deny(bad);
+  if (!state.active) return inactive(state);
+  if (state.esignature?.textVersion === textVersion)
+    return refuse('esignature_already_acknowledged', `You acknowledged this text (version ${textVersion}) on ${state.esignature.acknowledgedAt.slice(0, 10)} already`, {
+      personId,
+      textVersion,
+      acknowledgedAt: state.esignature.acknowledgedAt,
+    });
+  return accept({ type: 'ESignatureAcknowledged', data: { personId, textVersion, acknowledgedAt: context.now } });
 }
 
 function changeRole(state: PersonState, command: GrantRole | RevokeRole, context: DecisionContext): Decision<PersonEvent> {

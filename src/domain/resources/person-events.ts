@@ -1,4 +1,4 @@
-/** What happened to a person's record: identity, roles per site, training, deactivation. */
+/** What happened to a person's record: identity, roles per site, training, e-signature acknowledgement, deactivation. */
 import type { DomainEvent } from '../shared/decider.ts';
 import type { Role } from './roles.ts';
 
@@ -13,5 +13,7 @@ export type TrainingRecorded = DomainEvent<
   Data<{ readonly procedure: string; readonly version: number; readonly trainedAt: string; readonly trainedBy: string }>
 >;
 export type PersonDeactivated = DomainEvent<'PersonDeactivated', Data<{ readonly reason: string }>>;
+/** `acknowledgedAt` is the server time; `textVersion` the wording of the acknowledgement the person accepted. */
+export type ESignatureAcknowledged = DomainEvent<'ESignatureAcknowledged', Data<{ readonly textVersion: string; readonly acknowledgedAt: string }>>;
 
-export type PersonEvent = PersonRegistered | RoleGranted | RoleRevoked | TrainingRecorded | PersonDeactivated;
+export type PersonEvent = PersonRegistered | RoleGranted | RoleRevoked | TrainingRecorded | PersonDeactivated | ESignatureAcknowledged;

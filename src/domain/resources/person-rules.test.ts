@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { fold } from '../shared/decider.ts';
 import { personDecider } from './person-decider.ts';
 import type { PersonEvent } from './person-events.ts';
-import { activeCheck, rolesAt, trainingCheck } from './person-rules.ts';
+import { activeCheck, esignatureCheck, rolesAt, trainingCheck } from './person-rules.ts';
 import { initialPersonState } from './person-state.ts';
 
 const personId = 'u-jane';
@@ -58,4 +58,17 @@ describe('trainingCheck', () => {
   });
   it('another procedure does not count', () => expect(trainingCheck(person(trainedOn(3)), 'PX20-COATING', 3)?.code).toBe('not_trained'));
   it('refuses an unknown person', () => expect(trainingCheck(initialPersonState, 'PX10-COMPRESSION', 1)?.code).toBe('person_not_registered'));
+});
+
+describe('esignatureCheck', () => {
+  const acknowledged: PersonEvent = { type: 'ESignatureAcknowledged', data: { personId, textVersion: '1', acknowledgedAt: '2026-11-01T08:00:00.000Z' } };
+  it('passes a person who acknowledged', () => expect(esignatureCheck(person(acknowledged))).toBeUndefined());
+  it('refuses a person who has not', () => {
+    expect(esignatureCheck(person())).toEqual({
+      code: 'esignature_not_acknowledged',
+      message: 'Before your first electronic signature, acknowledge that it is the legally binding equivalent of your handwritten signature (21 CFR 11.100(c))',
+      details: { personId },
+    });
+  });
+  it('refuses when there is no person record', () => expect(esignatureCheck(undefined)?.code).toBe('esignature_not_acknowledged'));
 });

@@ -1,4 +1,4 @@
-/** What execution asks of a person before they act: are they active, what roles here, are they trained. */
+/** What execution asks of a person before they act: are they active, what roles here, are they trained, may they sign. */
 import type { Refusal } from '../shared/refusal.ts';
 import type { PersonState } from './person-state.ts';
 import type { Role } from './roles.ts';
@@ -37,5 +37,19 @@ export function trainingCheck(person: PersonState, procedure: string, version: n
     code: 'not_trained',
     message: `You are not trained on ${procedure} version ${version}${older}; ask your supervisor to record your training`,
     details: { personId: person.id, procedure, version, trainedVersions: versions },
+  };
+}
+
+/**
+ * Refuses (`esignature_not_acknowledged`) a signature by a person who has not acknowledged that their
+ * electronic signature is the legally binding equivalent of their handwritten signature (21 CFR 11.100(c)).
+ */
+export function esignatureCheck(person: PersonState | undefined): Refusal | undefined {
+  if (person?.esignature !== undefined) return undefined;
+  return {
+    code: 'esignature_not_acknowledged',
+    message:
+      'Before your first electronic signature, acknowledge that it is the legally binding equivalent of your handwritten signature (21 CFR 11.100(c))',
+    details: { personId: person?.id ?? '' },
   };
 }

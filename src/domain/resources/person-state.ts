@@ -10,6 +10,12 @@ export interface TrainingRecord {
   readonly trainedBy: string;
 }
 
+/** The person's acknowledgement that their e-signature binds them (21 CFR 11.100(c)). */
+export interface ESignatureAcknowledgement {
+  readonly textVersion: string;
+  readonly acknowledgedAt: string;
+}
+
 export interface PersonState {
   readonly registered: boolean;
   readonly id: string;
@@ -19,6 +25,8 @@ export interface PersonState {
   /** Roles held, by site id. */
   readonly roles: Readonly<Record<string, readonly Role[]>>;
   readonly training: readonly TrainingRecord[];
+  /** The latest acknowledgement; absent until the person makes one (older snapshots lack it too). */
+  readonly esignature?: ESignatureAcknowledgement;
 }
 
 /** A person before registration. */
@@ -46,5 +54,7 @@ export function evolvePerson(state: PersonState, event: PersonEvent): PersonStat
     }
     case 'PersonDeactivated':
       return { ...state, active: false };
+    case 'ESignatureAcknowledged':
+      return { ...state, esignature: { textVersion: event.data.textVersion, acknowledgedAt: event.data.acknowledgedAt } };
   }
 }

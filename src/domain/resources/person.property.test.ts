@@ -1,6 +1,7 @@
 /**
  * People properties over random command sequences and random actors (the person among them): nobody ever
- * changes their own roles or records their own training, and an admin never holds a GMP role at one site.
+ * changes their own roles or records their own training, nobody acknowledges another's e-signature, and an
+ * admin never holds a GMP role at one site.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -34,6 +35,7 @@ const anyCommand = fc.oneof(
   { arbitrary: fc.record({ type: fc.constant('RevokeRole'), data: fc.record({ site, role }) }), weight: 3 },
   fc.record({ type: fc.constant('RecordTraining'), data: fc.record({ procedure: fc.constant('P'), version: fc.integer({ min: 0, max: 3 }), trainedBy: fc.option(fc.constantFrom(personId, 'u-1'), { nil: undefined }) }) }),
   fc.record({ type: fc.constant('DeactivatePerson'), data: fc.record({ reason: fc.constant('left') }) }),
+  fc.record({ type: fc.constant('AcknowledgeESignature'), data: fc.record({ textVersion: fc.constantFrom('1', '2') }) }),
 ) as fc.Arbitrary<PersonCommand>;
 const registration = anyNow.map(
   (now): Step<PersonCommand> => ({
@@ -46,12 +48,14 @@ const sequences = fc
   .map(([first, rest]) => [first, ...rest]);
 
 describe('people properties', () => {
-  it('(e) nobody can ever grant or revoke their own role, nor record their own training', () => {
+  it('(e) nobody can ever grant or revoke their own role, nor record their own training, nor acknowledge for another', () => {
     fc.assert(
       fc.property(sequences, (steps) => {
         for (const { step, decision } of replay(personDecider, steps).history) {
           if (!decision.ok) continue;
           if (step.command.type === 'GrantRole' || step.command.type === 'RevokeRole') expect(step.context.actor.id).not.toBe(personId);
+          // Nobody acknowledges that another person's e-signature binds them (21 CFR 11.100(c)).
+          if (step.command.type === 'AcknowledgeESignature') expect(step.context.actor.id).toBe(personId);
           if (step.command.type === 'RecordTraining') {
             expect(step.context.actor.id).not.toBe(personId);
             expect(step.command.data.trainedBy).not.toBe(personId);

@@ -16,6 +16,8 @@ const granted = (role: 'operator' | 'supervisor' | 'qa' | 'admin' | 'engineer', 
 const revoked = (role: 'operator', site = 'S1'): PersonEvent => ({ type: 'RoleRevoked', data: { personId, site, role } });
 const trained: PersonEvent = { type: 'TrainingRecorded', data: { personId, procedure: 'PX10-COMPRESSION', version: 3, trainedAt: NOW, trainedBy: 'u-supervisor' } };
 const deactivated: PersonEvent = { type: 'PersonDeactivated', data: { personId, reason: 'left the company' } };
+const acknowledged = (textVersion = '1', acknowledgedAt = NOW): PersonEvent => ({ type: 'ESignatureAcknowledged', data: { personId, textVersion, acknowledgedAt } });
+const acknowledge = (textVersion = '1'): PersonCommand => ({ type: 'AcknowledgeESignature', data: { textVersion } });
 const grant = (role: string, site = 'S1'): PersonCommand => ({ type: 'GrantRole', data: { site, role } });
 const revoke = (role: string, site = 'S1'): PersonCommand => ({ type: 'RevokeRole', data: { site, role } });
 const train = (version = 3, trainedBy?: string): PersonCommand => ({ type: 'RecordTraining', data: { procedure: 'PX10-COMPRESSION', version, ...(trainedBy && { trainedBy }) } });
@@ -38,6 +40,8 @@ const accepted: Case[] = [
     then: [{ type: 'TrainingRecorded', data: { personId, procedure: 'PX10-COMPRESSION', version: 3, trainedAt: NOW, trainedBy: 'u-trainer' } }],
   },
   { name: 'an admin deactivates a person', given: [registered], when: { type: 'DeactivatePerson', data: { reason: 'left the company' } }, as: as('admin'), then: [deactivated] },
+  { name: 'a person acknowledges their e-signature, with no role at all', given: [registered], when: acknowledge(), as: jane([]), then: [acknowledged()] },
+  { name: 'a person acknowledges a new version of the text', given: [registered, acknowledged('1')], when: acknowledge('2'), as: jane(['operator']), then: [acknowledged('2')] },
 ];
 
 const refused: Case[] = [
@@ -67,6 +71,11 @@ const refused: Case[] = [
   { name: 'training for a deactivated person', given: [registered, deactivated], when: train(), as: as('supervisor'), then: 'person_inactive' },
   { name: 'a role for a deactivated person', given: [registered, deactivated], when: grant('operator'), as: as('admin'), then: 'person_inactive' },
   { name: 'deactivating twice', given: [registered, deactivated], when: { type: 'DeactivatePerson', data: { reason: 'x' } }, as: as('admin'), then: 'person_inactive' },
+  { name: 'an admin acknowledges for someone else', given: [registered], when: acknowledge(), as: as('admin'), then: 'acknowledgement_not_own' },
+  { name: 'acknowledging for nobody', given: [], when: acknowledge(), as: jane([]), then: 'person_not_registered' },
+  { name: 'acknowledging without naming the text', given: [registered], when: acknowledge(''), as: jane([]), then: 'invalid_value' },
+  { name: 'acknowledging once deactivated', given: [registered, deactivated], when: acknowledge(), as: jane([]), then: 'person_inactive' },
+  { name: 'acknowledging the same text twice', given: [registered, acknowledged('1')], when: acknowledge('1'), as: jane([]), then: 'esignature_already_acknowledged' },
   { name: 'an admin deactivates themselves', given: [registered, granted('admin')], when: { type: 'DeactivatePerson', data: { reason: 'x' } }, as: jane(['admin']), then: 'self_deactivation' },
 ];
 
@@ -98,6 +107,17 @@ describe('people: what the refusals say', () => {
   it('admin and GMP roles may be held at different sites', () => {
     // The admin of site S2 is an operator at S1: allowed, they are different systems of record per site.
     given([registered, granted('operator', 'S1')]).when(grant('admin', 'S2'), contextAt(NOW, { id: 'u-admin2', roles: ['admin'], site: 'S2' })).then([granted('admin', 'S2')]);
+  });
+  it('only the person acknowledges, by name', () => {
+    expect(given([registered]).when(acknowledge(), as('admin')).then('acknowledgement_not_own').message).toBe(
+      'Only Jane Doe can acknowledge that their electronic signature binds them',
+    );
+  });
+  it('the acknowledgement is kept in the state, with its text version and time', () => {
+    expect(given([registered, acknowledged('1'), acknowledged('2', '2026-12-01T08:00:00.000Z')]).when(acknowledge('3'), jane([])).state.esignature).toEqual({
+      textVersion: '2',
+      acknowledgedAt: '2026-12-01T08:00:00.000Z',
+    });
   });
   it('role changes leave the other sites alone', () => {
     const { state } = given([registered, granted('operator', 'S1'), granted('operator', 'S2'), revoked('operator', 'S1')]).when(grant('qa'), as('admin'));
