@@ -11,6 +11,8 @@ import { evolveLot, initialLotState } from '../domain/resources/lot-state.ts';
 import type { LotEvent } from '../domain/resources/lot-events.ts';
 import { evolvePerson, initialPersonState } from '../domain/resources/person-state.ts';
 import type { PersonEvent } from '../domain/resources/person-events.ts';
+import { evolveSite, initialSiteState } from '../domain/resources/site-state.ts';
+import type { SiteEvent } from '../domain/resources/site-events.ts';
 import { evolveDeviation, initialDeviationState, type DeviationEvent } from '../domain/quality/deviation-state.ts';
 import { evolveProcedure, initialProcedureState } from '../domain/procedure/lifecycle.ts';
 import type { ProcedureEvent } from '../domain/procedure/lifecycle.ts';
@@ -33,6 +35,7 @@ export const KINDS = {
   person: kind('person', initialPersonState, (s, e: PersonEvent) => evolvePerson(s, e)),
   procedure: kind('procedure', initialProcedureState, (s, e: ProcedureEvent) => evolveProcedure(s, e)),
   deviation: kind('deviation', initialDeviationState, (s, e: DeviationEvent) => evolveDeviation(s, e)),
+  site: kind('site', initialSiteState, (s, e: SiteEvent) => evolveSite(s, e)),
 } as const;
 
 export type KindName = keyof typeof KINDS;
