@@ -10,6 +10,7 @@ import { checkpointCommand } from './commands/checkpoint.ts';
 import { backupCommand } from './commands/backup.ts';
 import { restoreCommand } from './commands/restore.ts';
 import { procedureCommand } from './commands/procedure.ts';
+import { exportCommand } from './commands/export.ts';
 import { VERSION } from '../version.ts';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -26,7 +27,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ outputError: (text, write) => write(text) });
-  for (const add of [serveCommand, verifyCommand, checkpointCommand, backupCommand, restoreCommand, procedureCommand]) {
+  for (const add of [serveCommand, verifyCommand, checkpointCommand, backupCommand, restoreCommand, procedureCommand, exportCommand]) {
     program.addCommand(add(setExit).exitOverride());
   }
   try {
