@@ -25,7 +25,8 @@ class UsageError extends Error {}
 
 const MAX_NOTES = 10;
 
-function formatWithSignatures(report: VerifyReport, signatures: SignatureReport, seconds: number): string {
+/** The ledger report with the signature check folded in: a signature problem fails an otherwise intact ledger. */
+export function formatWithSignatures(report: VerifyReport, signatures: SignatureReport, seconds: number): string {
   const lines = formatReport(report, seconds).split('\n');
   const [first, ...problems] = signatures.problems;
   if (report.ok && first !== undefined) lines[0] = `FAILED: ${first.globalPosition !== undefined ? `first broken event is ${first.globalPosition}: ` : ''}${first.message}`;
@@ -37,7 +38,8 @@ function formatWithSignatures(report: VerifyReport, signatures: SignatureReport,
   return lines.join('\n');
 }
 
-function formatRecordReport(r: RecordReport): string {
+/** The report of `bes verify --record`. */
+export function formatRecordReport(r: RecordReport): string {
   const lines: string[] = [];
   if (r.ok) {
     const cp = r.checkpoint!;

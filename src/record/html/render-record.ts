@@ -17,7 +17,8 @@ function headerBlock(record: BatchRecord): Html {
   const p = h.procedure;
   const signatures = record.sections.flatMap((s) => s.steps.flatMap((step) => step.signatures));
   const invalid = signatures.filter((s) => s.valid !== true).length;
-  const outOfSpec = record.sections.flatMap((s) => s.steps.flatMap((step) => step.fields.flatMap((f) => f.entries))).filter((e) => e.evaluation === 'out_of_spec').length;
+  const recorded = record.sections.flatMap((s) => s.steps.flatMap((step) => step.fields.flatMap((f) => [...f.entries, ...f.corrections])));
+  const outOfSpec = recorded.filter((e) => e.evaluation === 'out_of_spec').length;
   const verified = record.verification.eventsVerified && record.verification.streams.every((s) => s.chainVerified) && record.verification.problems.length === 0;
   return html`<header class="record-header">
     <h1>${h.kind === 'device' ? 'Device history record' : 'Batch record'} ${h.batchId}</h1>
