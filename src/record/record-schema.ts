@@ -12,17 +12,17 @@ const StoredValue = z.union([
   z.number(),
   z.boolean(),
   z.string(),
-  z.object({ values: z.array(z.number()).readonly(), mean: z.number(), min: z.number(), max: z.number() }),
+  z.strictObject({ values: z.array(z.number()).readonly(), mean: z.number(), min: z.number(), max: z.number() }),
 ]);
 const Evaluation = z.enum(['in_spec', 'alert', 'out_of_spec', 'unchecked']);
-const Range = z.object({ min: z.number().optional(), max: z.number().optional() });
-const Limits = z.object({ spec: Range.optional(), alert: Range.optional() });
+const Range = z.strictObject({ min: z.number().optional(), max: z.number().optional() });
+const Limits = z.strictObject({ spec: Range.optional(), alert: Range.optional() });
 
 /** Who did something, their printed name, when (server time) and the event that records it. */
-const Who = z.object({ id: z.string(), name: z.string().nullable(), at: z.string(), position: z.number().int() });
+const Who = z.strictObject({ id: z.string(), name: z.string().nullable(), at: z.string(), position: z.number().int() });
 
 /** One event exactly as the ledger holds it: the evidence everything else is derived from. */
-export const RecordEventSchema = z.object({
+export const RecordEventSchema = z.strictObject({
   globalPosition: z.number().int().positive(),
   streamId: z.string(),
   streamPosition: z.number().int().positive(),
@@ -34,7 +34,7 @@ export const RecordEventSchema = z.object({
   hash: z.string(),
 });
 
-const FieldEntry = z.object({
+const FieldEntry = z.strictObject({
   round: z.number().int(),
   value: StoredValue,
   evaluation: Evaluation,
@@ -46,7 +46,7 @@ const FieldEntry = z.object({
   computed: z.string().nullable(),
 });
 
-const Correction = z.object({
+const Correction = z.strictObject({
   previous: StoredValue,
   value: StoredValue,
   evaluation: Evaluation,
@@ -57,7 +57,7 @@ const Correction = z.object({
   position: z.number().int(),
 });
 
-const FieldRecord = z.object({
+const FieldRecord = z.strictObject({
   id: z.string(),
   label: z.string(),
   type: z.string(),
@@ -69,10 +69,10 @@ const FieldRecord = z.object({
   entries: z.array(FieldEntry),
   corrections: z.array(Correction),
   /** The value as it stands after every entry and correction. */
-  current: z.object({ value: StoredValue, evaluation: Evaluation }).nullable(),
+  current: z.strictObject({ value: StoredValue, evaluation: Evaluation }).nullable(),
 });
 
-const SignatureRecord = z.object({
+const SignatureRecord = z.strictObject({
   meaning: z.string(),
   by: z.string(),
   /** Printed name at signing (Part 11 §11.50). */
@@ -92,21 +92,21 @@ const SignatureRecord = z.object({
   changedBy: z.array(z.number().int()),
 });
 
-const Consumption = z.object({
+const Consumption = z.strictObject({
   alias: z.string(),
   materialCode: z.string(),
   lotId: z.string(),
   quantity: z.number(),
   unit: z.string(),
   balanceId: z.string().nullable(),
-  target: z.object({ quantity: z.number(), unit: z.string(), tolerance: z.number(), consumedInTargetUnit: z.number() }),
+  target: z.strictObject({ quantity: z.number(), unit: z.string(), tolerance: z.number(), consumedInTargetUnit: z.number() }),
   by: z.string(),
   name: z.string().nullable(),
   at: z.string(),
   position: z.number().int(),
 });
 
-const StepRecord = z.object({
+const StepRecord = z.strictObject({
   id: z.string(),
   title: z.string(),
   instructions: z.string().nullable(),
@@ -116,32 +116,32 @@ const StepRecord = z.object({
   /** The `when` condition of a conditional step. */
   condition: z.string().nullable(),
   status: z.string(),
-  skipped: z.object({ condition: z.string(), reason: z.string(), at: z.string(), position: z.number().int() }).nullable(),
+  skipped: z.strictObject({ condition: z.string(), reason: z.string(), at: z.string(), position: z.number().int() }).nullable(),
   started: Who.nullable(),
   completed: Who.nullable(),
   verified: Who.nullable(),
-  performers: z.array(z.object({ id: z.string(), name: z.string().nullable() })),
-  equipment: z.array(z.object({ alias: z.string(), equipmentId: z.string(), class: z.string().nullable() })),
+  performers: z.array(z.strictObject({ id: z.string(), name: z.string().nullable() })),
+  equipment: z.array(z.strictObject({ alias: z.string(), equipmentId: z.string(), class: z.string().nullable() })),
   materials: z.array(Consumption),
-  producedLot: z.object({ lotId: z.string(), quantity: z.number(), unit: z.string() }).nullable(),
+  producedLot: z.strictObject({ lotId: z.string(), quantity: z.number(), unit: z.string() }).nullable(),
   fields: z.array(FieldRecord),
   signatures: z.array(SignatureRecord),
   deviations: z.array(z.string()),
 });
 
-const Section = z.object({
-  unitProcedure: z.object({ id: z.string(), title: z.string() }).nullable(),
-  operation: z.object({ id: z.string(), title: z.string() }).nullable(),
+const Section = z.strictObject({
+  unitProcedure: z.strictObject({ id: z.string(), title: z.string() }).nullable(),
+  operation: z.strictObject({ id: z.string(), title: z.string() }).nullable(),
   steps: z.array(StepRecord),
 });
 
-const Header = z.object({
+const Header = z.strictObject({
   batchId: z.string(),
   lot: z.string().nullable(),
   product: z.string().nullable(),
   site: z.string(),
   kind: z.string(),
-  procedure: z.object({
+  procedure: z.strictObject({
     code: z.string(),
     title: z.string(),
     version: z.number().int(),
@@ -151,14 +151,14 @@ const Header = z.object({
     approved: Who.nullable(),
     effective: Who.nullable(),
   }),
-  batchSize: z.object({ value: z.number().nullable(), unit: z.string().nullable() }),
+  batchSize: z.strictObject({ value: z.number().nullable(), unit: z.string().nullable() }),
   status: z.string(),
   created: Who,
   completed: Who.nullable(),
-  producedLots: z.array(z.object({ lotId: z.string(), quantity: z.number(), unit: z.string(), stepId: z.string(), position: z.number().int() })),
+  producedLots: z.array(z.strictObject({ lotId: z.string(), quantity: z.number(), unit: z.string(), stepId: z.string(), position: z.number().int() })),
 });
 
-const Hold = z.object({
+const Hold = z.strictObject({
   holdId: z.string(),
   stepId: z.string().nullable(),
   reason: z.string(),
@@ -167,7 +167,7 @@ const Hold = z.object({
   released: Who.extend({ reason: z.string() }).nullable(),
 });
 
-const Deviation = z.object({
+const Deviation = z.strictObject({
   deviationId: z.string(),
   stepId: z.string(),
   fieldId: z.string().nullable(),
@@ -183,7 +183,7 @@ const Deviation = z.object({
   events: z.array(z.number().int()),
 });
 
-const Refusal = z.object({
+const Refusal = z.strictObject({
   position: z.number().int(),
   at: z.string(),
   by: z.string(),
@@ -195,9 +195,9 @@ const Refusal = z.object({
   input: z.unknown(),
 });
 
-const Person = z.object({ id: z.string(), name: z.string(), position: z.number().int() });
+const Person = z.strictObject({ id: z.string(), name: z.string(), position: z.number().int() });
 
-const StreamEvidence = z.object({
+const StreamEvidence = z.strictObject({
   streamId: z.string(),
   /** Every event of the stream (up to its head at export) is in the record, so its chain is checked whole. */
   complete: z.boolean(),
@@ -206,22 +206,22 @@ const StreamEvidence = z.object({
   chainVerified: z.boolean(),
 });
 
-const Verification = z.object({
+const Verification = z.strictObject({
   method: z.string(),
   eventsVerified: z.boolean(),
   streams: z.array(StreamEvidence),
   /** What the exporting server found wrong with its own ledger, in words (empty when nothing). */
   problems: z.array(z.string()),
-  checkpoint: z.object({ note: z.string(), origin: z.string(), size: z.number().int(), rootHash: z.string() }).nullable(),
+  checkpoint: z.strictObject({ note: z.string(), origin: z.string(), size: z.number().int(), rootHash: z.string() }).nullable(),
   /** The verifier key (vkey) of the key that signed the checkpoint: a reference to compare with the published key. */
-  publicKey: z.object({ name: z.string(), keyId: z.string(), vkey: z.string() }).nullable(),
-  proofs: z.array(z.object({ globalPosition: z.number().int(), leafIndex: z.number().int(), treeSize: z.number().int(), path: z.array(z.string()) })),
+  publicKey: z.strictObject({ name: z.string(), keyId: z.string(), vkey: z.string() }).nullable(),
+  proofs: z.array(z.strictObject({ globalPosition: z.number().int(), leafIndex: z.number().int(), treeSize: z.number().int(), path: z.array(z.string()) })),
   /** Events after the checkpoint: not provable until the next one is signed. */
   unsealed: z.array(z.number().int()),
-  log: z.object({ size: z.number().int(), rootHash: z.string() }),
+  log: z.strictObject({ size: z.number().int(), rootHash: z.string() }),
 });
 
-export const BatchRecordSchema = z.object({
+export const BatchRecordSchema = z.strictObject({
   format: z.literal(RECORD_FORMAT),
   exportedAt: z.string(),
   header: Header,

@@ -226,8 +226,14 @@ export function verifyBatchRecord(input: unknown, options: VerifyRecordOptions =
     const hash = hashes[i];
     if (checkpoint !== null && hash !== undefined && checkProof(e, hash, record, checkpoint, problems)) proofsVerified++;
   });
-  const where = firstDifference((input as { verification: { streams: unknown } }).verification.streams, asJson(streams), 'verification.streams');
-  if (where !== undefined) problems.push({ kind: 'content_mismatch', message: `${where} does not match the record's events: the file was edited` });
+  // What the file claims about its own evidence must be what the evidence shows.
+  const claims = (input as { verification: Record<string, unknown> }).verification;
+  const evidence: Record<string, unknown> = { streams: asJson(streams), eventsVerified: checked.every((e) => e.recomputes) };
+  if (checkpoint !== null) evidence.unsealed = events.filter((e) => e.globalPosition > checkpoint.size).map((e) => e.globalPosition);
+  for (const [claim, value] of Object.entries(evidence)) {
+    const where = firstDifference(claims[claim], value, `verification.${claim}`);
+    if (where !== undefined) problems.push({ kind: 'content_mismatch', message: `${where} does not match the record's events: the file was edited` });
+  }
 
   const signatures = checkContent(input as Record<string, unknown>, record, batchId, problems, warnings);
   for (const p of record.verification.problems) warnings.push(`the exporting server reported: ${p}`);

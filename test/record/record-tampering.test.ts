@@ -132,10 +132,21 @@ describe('an exported record checked offline', () => {
     expect(report.problems[0]!.message).toMatch(/^sections\[6\]\.steps\[0\]\.signatures\[0\]\.valid/);
   });
 
-  it('fails when the chain evidence is edited', () => {
+  it('fails when the evidence claims are edited', () => {
     const file = copy();
     file.verification.streams[0]!.chainVerified = false;
-    expect(kinds(check(file))).toEqual(['content_mismatch']);
+    file.verification.eventsVerified = false;
+    const report = check(file);
+    expect(kinds(report)).toEqual(['content_mismatch']);
+    expect(report.problems.map((p) => p.message.split(' ')[0])).toEqual(['verification.streams[0].chainVerified', 'verification.eventsVerified']);
+  });
+
+  it('fails when something is added that the format does not have', () => {
+    const file = copy() as unknown as { sections: { steps: Record<string, unknown>[] }[] };
+    file.sections[0]!.steps[0]!.note = 'approved by the plant manager';
+    const report = check(file);
+    expect(kinds(report)).toEqual(['malformed']);
+    expect(report.problems[0]!.message).toMatch(/^not an OpenBES batch record: sections\.0\.steps\.0: Unrecognized key/);
   });
 
   it('fails, without throwing, on what is not a record', () => {

@@ -15,7 +15,7 @@ table.facts th { width: 14%; background: #f6f6f6; font-weight: 600; }
 .value { font-variant-numeric: tabular-nums; white-space: nowrap; }
 .samples, .hash, .pos, .alias, .round, .meta, .none { color: var(--muted); font-size: 10px; }
 .hash { font-family: ui-monospace, Menlo, Consolas, monospace; word-break: break-all; }
-pre { margin: 0; font-size: 9px; white-space: pre-wrap; word-break: break-all; max-width: 520px; }
+td.data { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 9px; word-break: break-all; }
 code { font-size: 11px; }
 .ev { font-weight: 600; padding: 0 3px; border-radius: 2px; }
 .ev-in_spec { color: var(--good); }
@@ -38,6 +38,7 @@ ul.summary li { border: 1px solid var(--line); padding: 2px 8px; border-radius: 
 .instructions { white-space: pre-wrap; background: #fafafa; border-left: 3px solid var(--line); padding: 4px 8px; }
 .skipped { color: var(--muted); font-style: italic; }
 article.step { border-top: 1px solid var(--line); padding-top: 4px; }
+h2 + article.step { border-top: none; }
 footer { margin-top: 30px; border-top: 1px solid var(--line); padding-top: 6px; color: var(--muted); font-size: 10px; }
 @page { size: A4; margin: 14mm 12mm; }
 @media print {
@@ -47,6 +48,5 @@ footer { margin-top: 30px; border-top: 1px solid var(--line); padding-top: 6px; 
   tr, .signatures, table.facts { break-inside: avoid; }
   h2, h3 { break-after: avoid; }
   section.audit, section.verification { break-before: page; }
-  pre { max-width: none; }
 }
 `;

@@ -73,10 +73,19 @@ function refusalsBlock(record: BatchRecord): Html {
   </section>`;
 }
 
+/** An event's data as printed; a procedure version's definition and YAML source stay in the JSON record (pages long). */
+function printedData(e: RecordEvent): string {
+  if (e.type === 'ProcedureVersionDrafted' && typeof e.data === 'object' && e.data !== null) {
+    const { definition: _definition, source: _source, ...rest } = e.data as Record<string, unknown>;
+    return `${JSON.stringify(rest)} (definition and YAML source: in the JSON record)`;
+  }
+  return JSON.stringify(e.data);
+}
+
 function auditRows(record: BatchRecord, events: readonly RecordEvent[]): Html[] {
   return events.map(
     (e) => html`<tr><td class="pos">${e.globalPosition}</td><td>${time(e.recordedAt)}</td><td>${e.streamId} <span class="pos">@${e.streamPosition}</span></td><td>${e.type}</td>
-      <td>${person(e.actor, nameOf(record, e.actor))}</td><td><pre>${JSON.stringify(e.data, null, 1)}</pre></td></tr>`,
+      <td>${person(e.actor, nameOf(record, e.actor))}</td><td class="data">${printedData(e)}</td></tr>`,
   );
 }
 
@@ -100,7 +109,7 @@ function verificationBlock(record: BatchRecord): Html {
     <table class="facts">
       <tr><th>Event hashes</th><td>${v.eventsVerified ? html`<span class="good">all ${record.auditTrail.length} recompute</span>` : html`<span class="bad">SOME DO NOT RECOMPUTE</span>`}</td></tr>
       ${v.streams.map(
-        (s) => html`<tr><th>${s.streamId}</th><td>${s.events} events${s.complete ? ' (whole stream)' : ''}, chain ${s.chainVerified ? html`<span class="good">verified</span>` : html`<span class="bad">BROKEN</span>`}; head <span class="hash">${s.head}</span></td></tr>`,
+        (s) => html`<tr><th>${s.streamId}</th><td>${s.events} event${s.events === 1 ? '' : 's'}${s.complete ? ' (whole stream)' : ''}, chain ${s.chainVerified ? html`<span class="good">verified</span>` : html`<span class="bad">BROKEN</span>`}; head <span class="hash">${s.head}</span></td></tr>`,
       )}
       <tr><th>Checkpoint</th><td>${cp === null ? html`<span class="bad">none signed yet</span>` : html`${cp.origin}, size ${cp.size}, root <span class="hash">${cp.rootHash}</span>`}</td></tr>
       <tr><th>Signed by key</th><td>${v.publicKey === null ? html`<span class="bad">no trusted key</span>` : html`<span class="hash">${v.publicKey.vkey}</span>`}</td></tr>
