@@ -11,6 +11,7 @@ import { backupCommand } from './commands/backup.ts';
 import { restoreCommand } from './commands/restore.ts';
 import { procedureCommand } from './commands/procedure.ts';
 import { userCommand } from './commands/user.ts';
+import { exportCommand } from './commands/export.ts';
 import { VERSION } from '../version.ts';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -27,7 +28,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ outputError: (text, write) => write(text) });
-  for (const add of [serveCommand, verifyCommand, checkpointCommand, backupCommand, restoreCommand, procedureCommand, userCommand]) {
+  for (const add of [serveCommand, verifyCommand, checkpointCommand, backupCommand, restoreCommand, procedureCommand, userCommand, exportCommand]) {
     program.addCommand(add(setExit).exitOverride());
   }
   try {
