@@ -14,6 +14,13 @@ export function withStoreOptions(command: Command): Command {
     .addOption(new Option('--database-url <url>', 'PostgreSQL instead of the embedded database (postgres://...)').env('BES_DATABASE_URL'));
 }
 
-export function configFrom(options: StoreCliOptions & { port?: string; host?: string }): Config {
-  return loadConfig({ data: options.data, databaseUrl: options.databaseUrl, port: options.port, host: options.host });
+export function configFrom(options: StoreCliOptions & { port?: string; host?: string; demo?: boolean; simulate?: boolean }): Config {
+  return loadConfig({
+    data: options.data,
+    databaseUrl: options.databaseUrl,
+    port: options.port,
+    host: options.host,
+    ...(options.demo !== undefined ? { demo: options.demo } : {}),
+    ...(options.simulate !== undefined ? { simulate: options.simulate } : {}),
+  });
 }

@@ -1,11 +1,6 @@
 /** `bes serve`: what `npm start` runs. */
 import { Command, Option } from 'commander';
-import { mkdir } from 'node:fs/promises';
-import { serve } from '@hono/node-server';
-import { createApp } from '../../server/app.ts';
-import { refuseEveryone, signNothing } from '../../server/no-identity.ts';
-import { createEngine } from '../../engine/engine.ts';
-import { openStore } from '../../store/open-store.ts';
+import { startServer } from '../../server/start-server.ts';
 import { configFrom, withStoreOptions, type StoreCliOptions } from '../store-options.ts';
 import { VERSION } from '../../version.ts';
 
@@ -17,44 +12,34 @@ export function corsOriginsFrom(env: NodeJS.ProcessEnv): string[] {
     .filter((origin) => origin !== '');
 }
 
+interface ServeOptions extends StoreCliOptions {
+  port?: string;
+  host?: string;
+  demo?: boolean;
+  simulate?: boolean;
+}
+
 export function serveCommand(_setExit: (code: number) => void): Command {
   return withStoreOptions(new Command('serve'))
-    .description('serve OpenBES over HTTP (creates the data folder and database on first start)')
+    .description('serve OpenBES over HTTP (creates the data folder and database on first start; in demo mode, the demo site)')
     .addOption(new Option('--port <port>', 'TCP port (0 picks a free one)').env('PORT'))
     .addOption(new Option('--host <host>', 'address to listen on').env('HOST'))
-    .action(async (options: StoreCliOptions & { port?: string; host?: string }) => {
-      const config = configFrom(options);
-      await mkdir(config.dataDir, { recursive: true });
-      const store = await openStore(config);
-      const engine = createEngine({ store });
-      const app = createApp({
-        store,
-        engine,
-        version: VERSION,
-        // Until the identity branch is merged nobody can sign in: every route but health, the OpenAPI
-        // document, the API reference and the placeholder page answers 401. The identity branch replaces
-        // these two with its session/token authenticator and its signer (and adds its routes).
-        authenticate: refuseEveryone,
-        signer: signNothing,
-        corsOrigins: corsOriginsFrom(process.env),
-        now: () => new Date(),
-      });
+    .option('--no-demo', 'production: no demo site, no demo passwords (or BES_DEMO=false)')
+    .option('--simulate', 'run the plant simulator on the demo line (or BES_SIMULATE=true)')
+    .action(async (options: ServeOptions) => {
+      // commander sets demo=true unless --no-demo; only an explicit --no-demo overrides the environment.
+      const config = configFrom({ ...options, ...(options.demo === false ? { demo: false } : {}), ...(options.simulate ? { simulate: true } : {}) });
+      const server = await startServer({ config, corsOrigins: corsOriginsFrom(process.env) });
+      const where = config.databaseUrl === undefined ? `data in ${config.dataDir}` : 'data in PostgreSQL';
+      console.log(`OpenBES ${VERSION} listening on ${server.url} (${where}); API reference at ${server.url}/api/docs`);
+      if (server.demo !== undefined) {
+        console.log(`demo mode — sign in at ${server.url} as any of (site ${server.demo.site}):`);
+        for (const p of server.demo.people) console.log(`  ${p.username.padEnd(8)} ${p.password.padEnd(24)} ${p.name} (${p.roles.join(', ')})`);
+      }
       await new Promise<void>((resolveStopped) => {
-        const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
-          const where = config.databaseUrl === undefined ? `data in ${config.dataDir}` : 'data in PostgreSQL';
-          console.log(`OpenBES ${VERSION} listening on http://${config.host}:${info.port} (${where}); API reference at /api/docs`);
-        });
-        server.on('error', (error) => {
-          console.error(`bes serve: ${error.message}`);
-          process.exitCode = 1;
-          resolveStopped();
-        });
-        const stop = () => {
-          server.close(() => resolveStopped());
-        };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
+        process.once('SIGINT', () => resolveStopped());
+        process.once('SIGTERM', () => resolveStopped());
       });
-      await store.close();
+      await server.close();
     });
 }
