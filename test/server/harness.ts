@@ -27,6 +27,7 @@ export interface Answer {
 
 export interface Server {
   readonly url: string;
+  readonly app: ReturnType<typeof createApp>;
   readonly store: LedgerStore;
   readonly engine: Engine;
   readonly signer: ReturnType<typeof createTestSigner>;
@@ -74,6 +75,7 @@ export async function startServer(options: { engine: 'sqlite' | 'postgres'; site
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
+    app,
     store,
     engine,
     signer,
