@@ -86,8 +86,9 @@ export function corsFor(origins: readonly string[]): MiddlewareHandler {
   };
 }
 
+// The unread rest of the body is dropped with the connection: a client must not send its next request on it.
 const tooLarge = (limit: number) => () => {
-  throw problemError(413, 'body_too_large', `The request body is larger than ${limit / 1024} KiB, the most this route accepts.`);
+  throw problemError(413, 'body_too_large', `The request body is larger than ${limit / 1024} KiB, the most this route accepts.`, {}, { connection: 'close' });
 };
 const defaultLimit = bodyLimit({ maxSize: BODY_LIMIT, onError: tooLarge(BODY_LIMIT) });
 const procedureLimit = bodyLimit({ maxSize: PROCEDURE_BODY_LIMIT, onError: tooLarge(PROCEDURE_BODY_LIMIT) });
