@@ -4,7 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OpenAPIHono } from '@hono/zod-openapi';
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Actor } from '../../src/domain/shared/decider.ts';
 import { ROLES, type Role } from '../../src/domain/resources/roles.ts';
 import { must, setUpPlant } from '../../src/demo/plant.ts';
