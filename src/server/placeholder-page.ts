@@ -25,7 +25,7 @@ export function placeholderPage(version: string, head: LogHead) {
       <dt>Events in the ledger</dt><dd>${head.size}</dd>
       <dt>Merkle root</dt><dd><code>${head.rootHash}</code></dd>
     </dl>
-    <p>Health: <a href="/api/health"><code>GET /api/health</code></a>. Verify the ledger: <code>npx bes verify</code>.</p>
+    <p>Health: <a href="/api/health"><code>GET /api/health</code></a>. The API: <a href="/api/docs">reference</a> and <a href="/api/openapi.json">OpenAPI document</a>. Verify the ledger: <code>npx bes verify</code>.</p>
   </body>
 </html>`;
 }
