@@ -12,7 +12,7 @@ import type { Engine } from '../engine/engine.ts';
 import type { LedgerStore } from '../store/ledger-store.ts';
 import { accessKey, ROUTE_ACCESS, type AccessRule, type AccessTable } from './access.ts';
 import { authorize } from './authorize.ts';
-import { bodyLimits, consoleLogger, corsFor, requestLog, requireMediaType, securityHeaders, type Logger } from './hygiene.ts';
+import { bodyLimits, consoleLogger, corsFor, notModified, requestLog, requireMediaType, securityHeaders, type Logger } from './hygiene.ts';
 import { placeholderPage } from './placeholder-page.ts';
 import type { AppEnv, Signer } from './principal.ts';
 import { problem, problemResponse, ProblemError, toProblem, validationProblem } from './problem.ts';
@@ -83,6 +83,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.use('/api/*', bodyLimits());
   app.use('*', authorize(table, deps.authenticate));
   app.use('/api/*', requireMediaType(JSON_ROUTES, YAML_ROUTES));
+  app.use('/api/*', notModified());
 
   app.openapi(health, async (c) => {
     const head = await deps.store.head();

@@ -131,3 +131,15 @@ export function requestLog(logger: Logger): MiddlewareHandler {
     logger.info(`[http] ${c.get('requestId')} ${c.req.method} ${c.req.path} ${c.res.status} ${ms}ms`);
   };
 }
+
+/** 304 for a GET whose If-None-Match names the record's current ETag: the client's copy is current. */
+export function notModified(): MiddlewareHandler {
+  return async (c, next) => {
+    await next();
+    if (c.req.method !== 'GET' || c.res.status !== 200) return;
+    const tag = c.res.headers.get('etag');
+    const wanted = c.req.header('if-none-match');
+    if (tag === null || wanted === undefined) return;
+    if (wanted.split(',').some((t) => t.trim() === tag || t.trim() === '*')) c.res = new Response(null, { status: 304, headers: { etag: tag } });
+  };
+}

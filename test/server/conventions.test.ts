@@ -100,6 +100,15 @@ describe('ETag and If-Match', () => {
     expect(server.signer.calls.length).toBe(calls);
   });
 
+  it('answers 304 to a GET whose If-None-Match is the current ETag', async () => {
+    const read = await server.request('GET', '/api/lots/LAC-0907', { as: 'olivia' });
+    const again = await server.request('GET', '/api/lots/LAC-0907', { as: 'olivia', headers: { 'if-none-match': read.headers.get('etag')! } });
+    expect(again.status).toBe(304);
+    expect(again.text).toBe('');
+    expect(again.headers.get('etag')).toBe(read.headers.get('etag'));
+    expect((await server.request('GET', '/api/lots/LAC-0907', { as: 'olivia', headers: { 'if-none-match': '"0"' } })).status).toBe(200);
+  });
+
   it('rejects a malformed If-Match with 400', async () => {
     expectProblem(await server.request('POST', '/api/equipment/FBD-01/mark-dirty', { as: 'olivia', body: { reason: 'x' }, headers: { 'if-match': 'W/"3"' } }), 400, 'invalid_request');
   });

@@ -58,6 +58,13 @@ describe('people', () => {
     expect(nia.body).toMatchObject({ id: 'nia', active: true, roles: ['operator'], version: 2 });
     expect(nia.headers.get('etag')).toBe('"2"');
     expect((await get('abe', '/api/people/nia', OTHER)).status).toBe(404);
+    // An admin elsewhere may still take on someone of this site, by id.
+    expect((await post('abe', '/api/people/olivia/grant-role', { role: 'supervisor' }, OTHER)).status).toBe(200);
+    expect((await get('abe', '/api/people/olivia', OTHER)).body.roles).toEqual(['supervisor']);
+    expect((await get('sam', '/api/people/olivia')).body.roles).toEqual(['operator']);
+    expect((await post('abe', '/api/people/nobody/grant-role', { role: 'supervisor' }, OTHER)).status).toBe(404);
+    // Revoking acts on the roles at one's own site only.
+    expect((await post('abe', '/api/people/olivia/revoke-role', { role: 'operator' }, OTHER)).body.code).toBe('role_not_held');
     expect((await post('ada', '/api/people/ada/grant-role', { role: 'engineer' })).body.code).toBe('self_role_change');
     expect((await post('ada', '/api/people/nia/grant-role', { role: 'wizard' })).body.code).toBe('invalid_value');
   });
@@ -68,7 +75,7 @@ describe('people', () => {
     expect(here).not.toContain('abe');
     const there = (await get('abe', '/api/people?limit=200', OTHER)).body.items.map((p: { id: string }) => p.id);
     expect(there).toEqual(expect.arrayContaining(['abe', 'bo', 'bea']));
-    expect(there).not.toContain('olivia');
+    expect(there).not.toContain('sam');
     const first = await get('sam', '/api/people?limit=2');
     expect(first.body.items).toHaveLength(2);
     const second = await get('sam', `/api/people?limit=2&after=${first.body.next}`);

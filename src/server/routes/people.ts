@@ -93,7 +93,10 @@ export function peopleRoutes(app: Api, deps: RouteDeps): void {
     app.openapi(route, async (c) => {
       const site = c.get('principal').site;
       const { personId } = c.req.valid('param');
-      await loadPerson(deps.engine, personId, site);
+      // Granting is how someone who works at another site comes to work here too: any registered person will do.
+      if (spec.path === 'grant-role') {
+        if (!(await deps.engine.load<PersonState>('person', personId)).state.registered) throw problemError(404, 'not_found', `There is no person ${personId}.`, { details: { kind: 'person', id: personId } });
+      } else await loadPerson(deps.engine, personId, site);
       return commandAnswer(c, await run(c, personId, toCommand(spec.path, c.req.valid('json'), site), c.req.valid('header')), personId);
     });
   }
