@@ -75,6 +75,10 @@ for (const engineName of ['sqlite', 'postgres'] as const) {
       await ok('olivia', step('line-clearance', 'values'), { fieldId: 'booth_pressure', value: 15 });
       await ok('olivia', step('line-clearance', 'complete'));
       expect(await refused('olivia', step('line-clearance', 'verify'), sign('verified'), 'self_verification')).toMatch(/second person/);
+      // What the signer puts on the answer (a rotated session cookie) reaches the client, refused or not.
+      const selfVerify = await send('olivia', step('line-clearance', 'verify'), sign('verified'));
+      expect(selfVerify.headers.get('x-test-signed')).toMatch(/^sha256:/);
+      refusals++;
       await refused('sam', step('line-clearance', 'verify'), {}, 'signature_required');
       await ok('sam', step('line-clearance', 'verify'), sign('verified'));
 
@@ -164,9 +168,9 @@ for (const engineName of ['sqlite', 'postgres'] as const) {
       // Each signature carries the hash the signer bound it to, and no password is stored or logged.
       const events = await server.store.readStream('batch-B-0001');
       const signed = events.flatMap((e) => ((e.data as { signature?: { recordHash?: string } }).signature?.recordHash ? [(e.data as { signature: { recordHash: string } }).signature.recordHash] : []));
-      // Olivia's own verification and the signing while on hold re-authenticated, then the rules refused them.
+      // Olivia's own verifications and the signing while on hold re-authenticated, then the rules refused them.
       const made = server.signer.calls.filter((call) => call.ok).map((call) => call.recordHash);
-      expect(made).toHaveLength(9);
+      expect(made).toHaveLength(10);
       expect(signed).toHaveLength(7);
       for (const hash of signed) expect(made).toContain(hash);
       const everything = JSON.stringify(await server.store.readAll({ limit: 10_000 }));

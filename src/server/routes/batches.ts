@@ -59,7 +59,7 @@ const complete = createRoute({
   responses: COMMAND_ANSWERS,
 });
 
-/** Runs a command on a batch of the principal's site (404 for any other). */
+/** Runs a command on a batch as the principal; the route has checked the batch is of their site. */
 export async function runOnBatch(c: Context<AppEnv>, deps: RouteDeps, batchId: string, command: BatchCommand, options: CommandOptions) {
   return executeBatchCommand(deps.engine, batchId, command, actorOf(c.get('principal')), options);
 }

@@ -42,10 +42,9 @@ function view(p: Snapshot<ProcedureState>): z.infer<typeof ProcedureView> {
   return { procedure: p.state.procedure ?? '', ...(effective !== undefined ? { effectiveVersion: effective } : {}), versions: p.state.versions.map(summary), version: p.version };
 }
 
-/** The YAML of a request: the body itself (text/yaml), or `source` of a JSON body. */
-async function sourceOf(c: Context<AppEnv>): Promise<string> {
-  if (/json/i.test(c.req.header('content-type') ?? '')) return (c.req.valid('json' as never) as { source: string }).source;
-  return c.req.text();
+/** The YAML of a request: `source` of a JSON body (the schema checked it), or the body itself (text/yaml). */
+async function sourceOf(c: Context<AppEnv>, json: string | { source?: string }): Promise<string> {
+  return typeof json === 'object' && json.source !== undefined ? json.source : c.req.text();
 }
 
 const list = createRoute({ method: 'get', path: '/api/procedures', tags, summary: 'List the procedures and their versions', responses: ok(z.object({ items: z.array(ProcedureView) }), 'Procedures, by code') });
@@ -98,13 +97,13 @@ export function procedureRoutes(app: Api, deps: RouteDeps): void {
   });
 
   app.openapi(check, async (c) => {
-    const parsed = parseProcedure(await sourceOf(c));
+    const parsed = parseProcedure(await sourceOf(c, c.req.valid('json')));
     const body = { ok: parsed.ok, ...(parsed.ok ? { procedure: parsed.definition.procedure } : {}), diagnostics: parsed.diagnostics };
     return c.json(body, 200);
   });
 
   app.openapi(draft, async (c) => {
-    const source = await sourceOf(c);
+    const source = await sourceOf(c, c.req.valid('json'));
     const parsed = parseProcedure(source);
     if (!parsed.ok) {
       const errors = parsed.diagnostics.filter((d) => d.severity === 'error');

@@ -18,6 +18,8 @@ export function createTestSigner(log: SigningLog = { calls: [] }): Signer & Sign
       const ok = request.password === TEST_SIGNING_PASSWORD;
       log.calls.push({ personId: c.get('principal').personId, meaning: request.meaning, recordHash, ok });
       if (!ok) return { ok: false, refusal: { code: 'signature_password_wrong', message: 'The password is not correct; nothing was signed.', details: {} } };
+      // As the identity module's signer rotates the session cookie, this marks the answer it signed for.
+      c.header('x-test-signed', recordHash);
       return { ok: true, signature: { meaning: request.meaning, recordHash } };
     },
   };
