@@ -1,17 +1,17 @@
 import { z } from '@hono/zod-openapi';
 import { SIGNATURE_MEANINGS } from '../../domain/procedure/definition.ts';
-import { Id, Text } from './common.ts';
+import { Amount, Id, Text } from './common.ts';
 
 export const BatchParams = z.object({ batchId: Id });
 export const StepParams = z.object({ batchId: Id, stepId: z.string().min(1).max(100) });
 export const HoldParams = z.object({ batchId: Id, holdId: z.string().min(1).max(100) });
 
 export const CreateBatchBody = z
-  .strictObject({ batchId: Id, procedure: Id, version: z.number().int(), batchSize: z.number().optional(), lot: z.string().max(100).optional() })
+  .strictObject({ batchId: Id, procedure: Id, version: z.number().int(), batchSize: Amount.optional(), lot: z.string().max(100).optional() })
   .openapi('CreateBatch', { description: 'At your site, from the effective version of the procedure (supervisor)' });
 
 const EnteredValue = z
-  .union([z.number(), z.boolean(), z.string().max(2000), z.array(z.number()).max(1000)])
+  .union([Amount, z.boolean(), z.string().max(2000), z.array(Amount).max(1000)])
   .openapi('EnteredValue', { description: 'One value, or the samples of a multi-sample field' });
 
 /** What a person types to sign: the meaning and their password again (never stored, never logged). */
@@ -25,12 +25,12 @@ export const StartStepBody = z
 export const RecordValueBody = z.strictObject({ fieldId: z.string().max(100), value: EnteredValue }).openapi('RecordValue');
 export const CorrectValueBody = z.strictObject({ fieldId: z.string().max(100), value: EnteredValue, reason: Text() }).openapi('CorrectValue');
 export const ConsumeBody = z
-  .strictObject({ material: z.string().max(100), lotId: z.string().max(100), quantity: z.number(), unit: z.string().max(20), balanceId: z.string().max(100).optional() })
+  .strictObject({ material: z.string().max(100), lotId: z.string().max(100), quantity: Amount, unit: z.string().max(20), balanceId: z.string().max(100).optional() })
   .openapi('ConsumeMaterial');
 export const CompleteStepBody = z
   .strictObject({
     signature: SignatureBody.optional(),
-    producedLot: z.strictObject({ lotId: Id, quantity: z.number(), unit: z.string().max(20), expiry: z.string().max(40) }).optional(),
+    producedLot: z.strictObject({ lotId: Id, quantity: Amount, unit: z.string().max(20), expiry: z.string().max(40) }).optional(),
   })
   .openapi('CompleteStep', { description: '`signature` when the procedure says the step is signed; `producedLot` when the step makes material' });
 export const VerifyStepBody = z.strictObject({ signature: SignatureBody.optional() }).openapi('VerifyStep', { description: 'A verification is signed with the meaning "verified"' });

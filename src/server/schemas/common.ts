@@ -6,6 +6,12 @@ export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
 export const Id = z.string().regex(ID_PATTERN, "an id has letters, digits, '.', '_' and '-' only (at most 100), starting with a letter or digit");
 
+/**
+ * A number as a plant measures or counts it. The bound keeps arithmetic (unit conversion, rounding to 1e-9)
+ * finite: beyond it the rules would compute Infinity instead of refusing.
+ */
+export const Amount = z.number().min(-1e15, 'numbers are at most 10^15 in size').max(1e15, 'numbers are at most 10^15 in size');
+
 /** Free text people write (reasons, names): bounded so one field cannot fill the record. */
 export const Text = (max = 2000) => z.string().max(max);
 

@@ -6,7 +6,11 @@ export const EquipmentParams = z.object({ equipmentId: Id });
 export const RegisterEquipmentBody = z
   .strictObject({ equipmentId: Id, name: Text(200), class: z.string().max(100), calibrationDue: z.string().max(40).optional() })
   .openapi('RegisterEquipment', { description: 'At your site; it starts available, with no cleaning record' });
-export const CleaningBody = z.strictObject({ validForMs: z.number().openapi({ description: 'The validated clean hold time, in milliseconds' }) }).openapi('RecordCleaning');
+/** Beyond this a clean-until time is no date at all (the domain would fail to compute it, not refuse it). */
+const MAX_HOLD_MS = 100 * 365 * 86_400_000;
+export const CleaningBody = z
+  .strictObject({ validForMs: z.number().max(MAX_HOLD_MS, 'a clean hold time is at most 100 years').openapi({ description: 'The validated clean hold time, in milliseconds' }) })
+  .openapi('RecordCleaning');
 export const ReasonBody = z.strictObject({ reason: Text() }).openapi('Reason');
 export const CalibrationBody = z.strictObject({ dueDate: z.string().max(40).openapi({ example: '2027-05-24' }) }).openapi('RecordCalibration');
 export const EmptyBody = z.strictObject({}).openapi('Empty', { description: 'Nothing to say: send {}' });

@@ -7,7 +7,7 @@ export const RegisterPersonBody = z.strictObject({ personId: Id, username: z.str
 export const RoleBody = z.strictObject({ role: z.string().max(40).openapi({ example: 'operator' }) }).openapi('RoleAtYourSite', { description: 'A role at the site you are signed in at' });
 export const DeactivateBody = z.strictObject({ reason: Text() }).openapi('DeactivatePerson');
 export const TrainingBody = z
-  .strictObject({ procedure: z.string().max(100), version: z.number(), trainedBy: z.string().max(100).optional() })
+  .strictObject({ procedure: z.string().max(100), version: z.number().int().min(-1e9).max(1e9), trainedBy: z.string().max(100).optional() })
   .openapi('RecordTraining', { description: '`trainedBy` defaults to you' });
 
 export const PersonView = z
