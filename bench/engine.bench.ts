@@ -13,7 +13,7 @@
  *      measured from each command's scheduled start (no coordinated omission); each round on lines of its own,
  *      whose batches it leaves unfinished when its time is up;
  *   3. closed loop, for N = 1, 100, 1000 concurrent batches (--quick: 1, 20, 100): N batches run the PX10
- *      command sequence (bench/engine/px10-sequence.ts: 46 accepted commands and 2 refused attempts, 9
+ *      command sequence (src/demo/px10-script.ts: 46 accepted commands and 2 refused attempts, 9
  *      steps) through executeBatchCommand, each with an idempotency key; N = 1 runs several batches one
  *      after the other. Enforced commands/s (accepted + refused), steps/s, and each command's own latency;
  *   4. after each closed-loop round of ours, in turn: the peer (bench/engine/peer.ts, bpmn-engine, in memory,
@@ -40,7 +40,7 @@ import { fixed, formatTable, int, median, msText, now, percentile, rate, sig } f
 import { addLines, cleanLines, setUpSite, type Plant } from './engine/plant-lines.ts';
 import { planBatches, runAtRate, runBatches, type BatchPlan, type ClosedLoopRound, type OpenLoopRun } from './engine/ours.ts';
 import { loadPeerSource, runPeer, type PeerRound } from './engine/peer.ts';
-import { PX10_STEPS, px10Sequence } from './engine/px10-sequence.ts';
+import { PX10_STEPS, px10Sequence } from '../src/demo/px10-script.ts';
 import { recordingStore, replayAppends, type RecordedAppend, type ReplayRound } from './engine/raw-append.ts';
 import type { BenchContext, BenchResult } from './run.ts';
 

@@ -12,7 +12,7 @@ import { executeBatchCommand } from '../../src/engine/batch-commands.ts';
 import type { Outcome } from '../../src/engine/engine.ts';
 import { now } from '../lib/stats.ts';
 import { SITE, type Plant } from './plant-lines.ts';
-import { px10Sequence, type SequenceItem } from './px10-sequence.ts';
+import { px10Sequence, type SequenceItem } from '../../src/demo/px10-script.ts';
 
 /** One batch on one line: its id and commands. */
 export interface BatchPlan {

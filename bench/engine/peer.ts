@@ -15,7 +15,7 @@ import { EventEmitter } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { Engine } from 'bpmn-engine';
 import { now } from '../lib/stats.ts';
-import { PX10_STEPS } from './px10-sequence.ts';
+import { PX10_STEPS } from '../../src/demo/px10-script.ts';
 
 export interface PeerRound {
   readonly instances: number;

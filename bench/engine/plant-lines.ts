@@ -8,7 +8,7 @@ import type { Actor } from '../../src/domain/shared/decider.ts';
 import type { Engine } from '../../src/engine/engine.ts';
 import { executeCommand } from '../../src/engine/resource-commands.ts';
 import { EQUIPMENT, actorOf, must, setUpEquipment, setUpLots, setUpPlant } from '../../src/demo/plant.ts';
-import { PEOPLE, PX10_PROCEDURE, type Person } from './px10-sequence.ts';
+import { PEOPLE, PX10_PROCEDURE, type Person } from '../../src/demo/px10-script.ts';
 
 export const SITE = 'PLANT-A';
 

@@ -11,7 +11,7 @@ import type { Refusal } from '../domain/shared/refusal.ts';
 import type { AppendResult, EventStore, RecordedEvent, StreamAppend } from '../store/event-store.ts';
 import { ConcurrencyError, IdempotencyKeyReusedError } from '../store/errors.ts';
 import { streamOf, type KindName } from './aggregates.ts';
-import { loadSnapshot, snapshotProjector, type Snapshot } from './snapshots.ts';
+import { DefinitionCache, loadSnapshot, snapshotProjector, type Snapshot } from './snapshots.ts';
 import { refusalEvent, refusalProjector, refusalStream } from './refusals.ts';
 
 export interface CommandOptions {
@@ -69,6 +69,7 @@ export function createEngine(options: EngineOptions): Engine {
   const { store } = options;
   const clock = options.clock ?? (() => new Date());
   const maxAttempts = options.maxAttempts ?? 5;
+  const definitions = new DefinitionCache();
 
   async function replay(result: Pick<AppendResult, 'streamId' | 'nextVersion' | 'firstGlobalPosition' | 'lastGlobalPosition'>): Promise<Outcome> {
     const [first] = await store.readAll({ after: result.firstGlobalPosition - 1, limit: 1 });
@@ -91,7 +92,7 @@ export function createEngine(options: EngineOptions): Engine {
       }
     }
     for (let attempt = 1; ; attempt++) {
-      const snapshot = await loadSnapshot<S>(store, kind, id);
+      const snapshot = await loadSnapshot<S>(store, kind, id, definitions);
       if (cmd.expectedVersion !== undefined && cmd.expectedVersion !== snapshot.version) {
         throw new ConcurrencyError(streamId, cmd.expectedVersion, snapshot.version);
       }
@@ -119,7 +120,7 @@ export function createEngine(options: EngineOptions): Engine {
           actor: actor.id,
           ...(key !== undefined ? { idempotencyKey: key } : {}),
           fingerprint,
-          project: snapshotProjector,
+          project: snapshotProjector(definitions, { streamId, snapshot }),
         });
         if (result.replayed) return replay(result);
         return { ok: true, streamId, version: result.nextVersion, firstGlobalPosition: result.firstGlobalPosition, lastGlobalPosition: result.lastGlobalPosition, replayed: false };
@@ -134,7 +135,7 @@ export function createEngine(options: EngineOptions): Engine {
 
   return {
     execute,
-    load: <S>(kind: KindName, id: string) => loadSnapshot<S>(store, kind, id),
+    load: <S>(kind: KindName, id: string) => loadSnapshot<S>(store, kind, id, definitions),
     store,
     now: () => clock().toISOString(),
   };
