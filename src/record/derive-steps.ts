@@ -4,7 +4,7 @@
  * with whether they still cover the content they signed.
  */
 import type { FieldDefinition, StepDefinition } from '../domain/procedure/definition.ts';
-import type { FieldRecord, RecordSection, SignatureRecord, StepRecord } from './record-schema.ts';
+import type { ExcursionRecord, FieldRecord, RecordSection, SignatureRecord, StepRecord } from './record-schema.ts';
 import { eventsOf, nameOf, who, type RecordContext } from './record-context.ts';
 import { checkSignatures, type SignatureCheck } from './signature-binding.ts';
 
@@ -46,6 +46,25 @@ function fieldRecord(ctx: RecordContext, step: StepDefinition, field: FieldDefin
     corrections,
     current: current === undefined ? null : { value: current.value, evaluation: current.evaluation },
   };
+}
+
+/** Each excursion of the step's process tags, start paired with the end that followed it. */
+function excursions(ctx: RecordContext, step: StepDefinition): ExcursionRecord[] {
+  const ends = eventsOf(ctx, 'ProcessExcursionEnded').filter(({ data }) => data.stepId === step.id);
+  return eventsOf(ctx, 'ProcessExcursionStarted')
+    .filter(({ data }) => data.stepId === step.id)
+    .map(({ event, data }) => {
+      const end = ends.find((e) => e.data.tag === data.tag && e.event.streamPosition > event.streamPosition);
+      if (end !== undefined) ends.splice(ends.indexOf(end), 1);
+      return {
+        tag: data.tag,
+        source: data.source,
+        unit: data.unit,
+        limits: data.limits ?? null,
+        started: { value: data.value, at: event.recordedAt, position: event.globalPosition },
+        ended: end === undefined ? null : { value: end.data.value, at: end.event.recordedAt, position: end.event.globalPosition },
+      };
+    });
 }
 
 function signatureRecord(check: SignatureCheck): SignatureRecord {
@@ -106,6 +125,7 @@ function stepRecord(ctx: RecordContext, step: StepDefinition, signatures: readon
       })),
     producedLot: completed?.data.producedLot ?? null,
     fields: step.fields.map((field) => fieldRecord(ctx, step, field)),
+    excursions: excursions(ctx, step),
     signatures: signatures.filter((s) => s.stepId === step.id).map(signatureRecord),
     deviations: eventsOf(ctx, 'ExceptionRaised')
       .filter(({ data }) => data.stepId === step.id)

@@ -106,6 +106,17 @@ const Consumption = z.strictObject({
   position: z.number().int(),
 });
 
+/** A watched process tag out of its specification while the step ran (from the process data interface). */
+const Excursion = z.strictObject({
+  tag: z.string(),
+  /** Where the values came from: the tag with the equipment the step used, e.g. P-01/compression-force. */
+  source: z.string(),
+  unit: z.string(),
+  limits: Limits.nullable(),
+  started: z.strictObject({ value: z.number(), at: z.string(), position: z.number().int() }),
+  ended: z.strictObject({ value: z.number(), at: z.string(), position: z.number().int() }).nullable(),
+});
+
 const StepRecord = z.strictObject({
   id: z.string(),
   title: z.string(),
@@ -125,6 +136,7 @@ const StepRecord = z.strictObject({
   materials: z.array(Consumption),
   producedLot: z.strictObject({ lotId: z.string(), quantity: z.number(), unit: z.string() }).nullable(),
   fields: z.array(FieldRecord),
+  excursions: z.array(Excursion),
   signatures: z.array(SignatureRecord),
   deviations: z.array(z.string()),
 });
@@ -242,6 +254,7 @@ export type StepRecord = z.infer<typeof StepRecord>;
 export type FieldRecord = z.infer<typeof FieldRecord>;
 export type FieldEntry = z.infer<typeof FieldEntry>;
 export type SignatureRecord = z.infer<typeof SignatureRecord>;
+export type ExcursionRecord = z.infer<typeof Excursion>;
 export type HoldRecord = z.infer<typeof Hold>;
 export type DeviationRecord = z.infer<typeof Deviation>;
 export type RefusalRecord = z.infer<typeof Refusal>;

@@ -86,6 +86,19 @@ for (const engineName of ['sqlite', 'postgres'] as const) {
       expect(yieldField.entries[0]).toMatchObject({ value: 97.3, by: 'system', computed: 'good_tablets / batch_size * 100' });
     });
 
+    it('shows the process excursions of a step, from leaving its specification to coming back', () => {
+      expect(stepOf(record, 'compress').excursions).toEqual([
+        {
+          tag: 'press/compression-force',
+          source: 'P-01/compression-force',
+          unit: 'kN',
+          limits: { spec: { min: 10, max: 20 }, alert: { min: 12, max: 18 } },
+          started: expect.objectContaining({ value: 21.4 }),
+          ended: expect.objectContaining({ value: 17.9 }),
+        },
+      ]);
+    });
+
     it('keeps corrections with old value, new value, reason, who and when', () => {
       const pressure = stepOf(record, 'line-clearance').fields.find((f) => f.id === 'booth_pressure')!;
       expect(pressure.entries[0]).toMatchObject({ value: 11, evaluation: 'alert' });
@@ -117,10 +130,15 @@ for (const engineName of ['sqlite', 'postgres'] as const) {
       expect(record.holds).toEqual([
         expect.objectContaining({ holdId: 'H1', stepId: null, deviationId: 'B-0001-D1', released: expect.objectContaining({ id: 'quinn', reason: expect.stringMatching(/press adjusted/) }) }),
       ]);
-      expect(record.deviations.map((d) => [d.deviationId, d.severity, d.fieldId, d.status])).toEqual([
-        ['B-0001-D1', 'major', 'hardness', 'open'],
-        ['B-0001-D2', 'minor', 'thickness', 'open'],
+      expect(record.deviations.map((d) => [d.deviationId, d.severity, d.group, d.fieldId, d.status])).toEqual([
+        ['B-0001-D1', 'major', 'value', 'hardness', 'open'],
+        ['B-0001-D2', 'minor', 'process', null, 'open'],
+        ['B-0001-D3', 'minor', 'process', null, 'open'],
+        ['B-0001-D4', 'minor', 'value', 'thickness', 'open'],
       ]);
+      expect(record.deviations[1]!.message).toMatch(/P-01\/compression-force .* left its specification: 21.4 kN/);
+      expect(record.deviations[2]!.message).toMatch(/In-process checks in "Compress the tablets" were missed/);
+      expect(stepOf(record, 'compress').deviations).toEqual(['B-0001-D1', 'B-0001-D2', 'B-0001-D3', 'B-0001-D4']);
       expect(record.refusals.map((r) => [r.code, r.by, r.command])).toEqual([
         ['role_not_permitted', 'olivia', 'CreateBatch'],
         ['sequence_violation', 'olivia', 'StartStep'],

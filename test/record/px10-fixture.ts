@@ -1,8 +1,9 @@
 /**
  * A PX10 batch run through the engine for the record tests, signed the way the server signs: each
  * signature carries the stepContentHash of the batch as it stands before the signing command. It holds
- * refused attempts, a correction while the step runs, an out-of-spec hardness (deviation, hold, release)
- * and a correction after the compression step was signed.
+ * refused attempts, a correction while the step runs, an out-of-spec hardness (deviation, hold, release),
+ * a process excursion of the press, missed in-process rounds, and a correction after the compression step
+ * was signed.
  */
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -12,6 +13,7 @@ import type { BatchCommand } from '../../src/domain/execution/batch-commands.ts'
 import type { BatchState } from '../../src/domain/execution/batch-state.ts';
 import type { SignatureMeaning } from '../../src/domain/procedure/definition.ts';
 import { executeBatchCommand } from '../../src/engine/batch-commands.ts';
+import { PROCESS_DATA_ACTOR } from '../../src/domain/execution/decide-process.ts';
 import { createEngine, type Engine, type Outcome } from '../../src/engine/engine.ts';
 import { actorOf, setUpPlant } from '../../src/demo/plant.ts';
 import { stepContentHash } from '../../src/record/step-content.ts';
@@ -111,6 +113,13 @@ export async function runPx10Batch(plant: Plant, batchId: string, options: { unt
     const outcome = await as(person, command);
     if (outcome.ok || outcome.refusal.code !== code) throw new Error(`${person} ${command.type}: expected ${code}, got ${outcome.ok ? 'accepted' : outcome.refusal.code}`);
   };
+  const fromProcessData = async (command: BatchCommand) => {
+    if (stop()) return;
+    const outcome = await executeBatchCommand(engine, batchId, command, { id: PROCESS_DATA_ACTOR, name: 'Process data', site: SITE, roles: [] });
+    if (!outcome.ok) throw new Error(`process data ${command.type} refused: [${outcome.refusal.code}] ${outcome.refusal.message}`);
+    commands++;
+    clock.advance(2);
+  };
   // What the server's Signer is given to bind: the step content as the signer sees it before signing.
   const signed = async (meaning: SignatureMeaning, stepId: string) => {
     const batch = (await engine.load<BatchState>('batch', batchId)).state;
@@ -177,6 +186,9 @@ export async function runPx10Batch(plant: Plant, batchId: string, options: { unt
   await refused('olivia', { type: 'CompleteStep', data: { stepId: 'compress', ...(await signed('performed', 'compress')) } }, 'batch_on_hold');
   await ok('quinn', { type: 'ReleaseHold', data: { holdId: 'H1', reason: 'Investigation D1 opened; press adjusted; continue with 100 % hardness testing' } });
   await ok('olivia', { type: 'RecordValue', data: { stepId: 'compress', fieldId: 'hardness', value: ten(10.2) } });
+  // The press's compression force leaves its specification for a while: the process data interface reports it.
+  await fromProcessData({ type: 'ReportProcessExcursion', data: { stepId: 'compress', tag: 'press/compression-force', value: 21.4 } });
+  await fromProcessData({ type: 'EndProcessExcursion', data: { stepId: 'compress', tag: 'press/compression-force', value: 17.9 } });
   await ok('olivia', { type: 'CompleteStep', data: { stepId: 'compress', ...(await signed('performed', 'compress')) } });
   // A supervisor corrects a value of the signed step afterwards: the record must show the signature no longer covers it.
   await ok('sam', { type: 'CorrectValue', data: { stepId: 'compress', fieldId: 'thickness', value: ten(4.2), reason: 'transcription error: gauge printout shows 4.2 mm' } });

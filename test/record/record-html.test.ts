@@ -59,6 +59,12 @@ describe('the printable batch record', () => {
     expect(html).toContain(`✘ INVALID — data changed after signing (event ${compress.signatures[0]!.changedBy[0]})`);
   });
 
+  it('shows a process excursion with where it came from and when it ended', () => {
+    expect(html).toContain('<h4>Process excursions</h4>');
+    expect(html).toMatch(/<td>P-01\/compression-force <span class="alias">\(press\/compression-force\)<\/span><\/td><td>10–20 kN<\/td>\s*<td class="value">21.4 kN <span class="ev ev-out_of_spec">OUT OF SPEC<\/span>/);
+    expect(html).toMatch(/<td>17.9 kN<br>/);
+  });
+
   it('has the holds, deviations, refused attempts, audit trail and verification', () => {
     expect(html).toContain('<h2>Holds and releases</h2>');
     expect(html).toMatch(/<td>B-0001-D1<\/td><td class="sev sev-major">major<\/td>/);

@@ -2,6 +2,7 @@
 import type { FieldRecord, RecordSection, SignatureRecord, StepRecord } from '../record-schema.ts';
 import { evaluation, limit, person, samples, time, value, who } from './format.ts';
 import { html, type Html } from './html.ts';
+import { describeRange } from '../../domain/execution/limits.ts';
 
 function fieldRows(field: FieldRecord): Html[] {
   const unit = field.unit ?? '';
@@ -60,6 +61,17 @@ function materials(step: StepRecord): Html {
     )}</tbody></table>`;
 }
 
+function excursions(step: StepRecord): Html {
+  if (step.excursions.length === 0) return html``;
+  return html`<h4>Process excursions</h4>
+    <table><thead><tr><th>Process value</th><th>Specification</th><th>Left it</th><th>Back within</th></tr></thead><tbody>
+    ${step.excursions.map(
+      (x) => html`<tr class="row-out_of_spec"><td>${x.source} <span class="alias">(${x.tag})</span></td><td>${x.limits?.spec === undefined ? '—' : describeRange(x.limits.spec, x.unit)}</td>
+        <td class="value">${x.started.value} ${x.unit} ${evaluation('out_of_spec')}<br>${time(x.started.at)} <span class="pos">#${x.started.position}</span></td>
+        <td>${x.ended === null ? html`<span class="bad">not back within specification</span>` : html`${x.ended.value} ${x.unit}<br>${time(x.ended.at)} <span class="pos">#${x.ended.position}</span>`}</td></tr>`,
+    )}</tbody></table>`;
+}
+
 function stepSection(step: StepRecord, n: number): Html {
   const facts = [
     html`<tr><th>Started</th><td>${who(step.started)}</td></tr>`,
@@ -86,6 +98,7 @@ function stepSection(step: StepRecord, n: number): Html {
         <tbody>${step.fields.flatMap(fieldRows)}</tbody></table>`
       : ''}
     ${corrections(step.fields)}
+    ${excursions(step)}
     ${signatures(step.signatures)}
   </article>`;
 }
