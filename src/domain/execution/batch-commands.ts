@@ -2,7 +2,7 @@
  * What people (and the engine, on their behalf) ask a batch to do. Imperative names; the server fills
  * `context` (who, when) — never the command.
  */
-import type { SignatureMeaning } from '../procedure/definition.ts';
+import type { HoldScope, Severity, SignatureMeaning } from '../procedure/definition.ts';
 import type { Command } from '../resources/command.ts';
 
 /** A recorded value as entered: one value, or the samples of a multi-sample field. */
@@ -115,6 +115,18 @@ export type ReleaseHold = Command<
 
 export type CompleteBatch = Command<'CompleteBatch', Record<string, never>>;
 
+/** QA releases a completed batch (review by exception, src/domain/execution/batch-review.ts). */
+export type ReleaseBatch = Command<'ReleaseBatch', { readonly signature?: SignatureInput; readonly decisionId?: string }>;
+
+/** QA rejects a batch, complete or not (e.g. a deviation's disposition). */
+export type RejectBatch = Command<'RejectBatch', { readonly reason: string; readonly signature?: SignatureInput; readonly decisionId?: string }>;
+
+/** A deviation a person reported against the batch: it goes on the record, and holds what it asks to. */
+export type NoteDeviation = Command<
+  'NoteDeviation',
+  { readonly deviationId: string; readonly stepId?: string; readonly severity: Severity; readonly description: string; readonly hold: HoldScope }
+>;
+
 export type BatchCommand =
   | CreateBatch
   | StartStep
@@ -125,4 +137,7 @@ export type BatchCommand =
   | VerifyStep
   | PlaceHold
   | ReleaseHold
-  | CompleteBatch;
+  | CompleteBatch
+  | ReleaseBatch
+  | RejectBatch
+  | NoteDeviation;

@@ -13,6 +13,8 @@ import { decideCreate } from './decide-create.ts';
 import { decidePlaceHold, decideReleaseHold } from './decide-holds.ts';
 import { decideCorrect, decideRecord } from './decide-record.ts';
 import { decideStart } from './decide-start.ts';
+import { decideNoteDeviation } from './decide-note-deviation.ts';
+import { decideRejectBatch, decideReleaseBatch } from './decide-release.ts';
 
 /** Decides one batch command; pure. */
 export function decideBatch(state: BatchState, command: BatchCommand, ctx: BatchContext): BatchDecision {
@@ -37,6 +39,12 @@ export function decideBatch(state: BatchState, command: BatchCommand, ctx: Batch
       return decideReleaseHold(state, command, ctx);
     case 'CompleteBatch':
       return decideCompleteBatch(state, command, ctx);
+    case 'ReleaseBatch':
+      return decideReleaseBatch(state, command, ctx);
+    case 'RejectBatch':
+      return decideRejectBatch(state, command, ctx);
+    case 'NoteDeviation':
+      return decideNoteDeviation(state, command, ctx);
   }
 }
 

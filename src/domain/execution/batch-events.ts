@@ -83,7 +83,10 @@ export type BatchEvent =
   | DomainEvent<'StepCompleted', { stepId: string; by: string; name: string; at: string; signature?: Signature; producedLot?: { lotId: string; quantity: number; unit: string } }>
   | DomainEvent<'StepVerified', { stepId: string; by: string; name: string; at: string; signature?: Signature }>
   | DomainEvent<'StepSkipped', { stepId: string; condition: string; reason: string }>
-  | DomainEvent<'BatchCompleted', { by: string; at: string }>;
+  | DomainEvent<'BatchCompleted', { by: string; at: string }>
+  | DomainEvent<'DeviationNoted', { deviationId: string; stepId?: string; severity: Severity; description: string; by: string }>
+  | DomainEvent<'BatchReleased', { by: string; name: string; at: string; signature: Signature; decisionId?: string }>
+  | DomainEvent<'BatchRejected', { by: string; name: string; at: string; reason: string; signature: Signature; decisionId?: string }>;
 
 export type BatchEventType = BatchEvent['type'];
 export type BatchEventOf<T extends BatchEventType> = Extract<BatchEvent, { type: T }>;

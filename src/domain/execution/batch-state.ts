@@ -49,6 +49,8 @@ export interface BatchState {
   readonly deviations: readonly string[];
   /** Counts holds ever placed, for deterministic hold ids. */
   readonly holdsPlaced: number;
+  /** QA's decision on the batch: released, or rejected (then nothing more is done on it). */
+  readonly release?: { readonly outcome: 'released' | 'rejected'; readonly by: string; readonly at: string; readonly reason?: string };
 }
 
 export const initialBatchState: BatchState = {
@@ -123,6 +125,12 @@ export function evolveBatch(state: BatchState, event: BatchEvent): BatchState {
       return updateStep(state, event.data.stepId, (run) => ({ ...run, status: 'skipped' }));
     case 'BatchCompleted':
       return { ...state, status: 'completed' };
+    case 'DeviationNoted':
+      return { ...state, deviations: [...state.deviations, event.data.deviationId] };
+    case 'BatchReleased':
+      return { ...state, release: { outcome: 'released', by: event.data.by, at: event.data.at } };
+    case 'BatchRejected':
+      return { ...state, release: { outcome: 'rejected', by: event.data.by, at: event.data.at, reason: event.data.reason } };
   }
 }
 
