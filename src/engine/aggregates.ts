@@ -12,6 +12,12 @@ import type { LotEvent } from '../domain/resources/lot-events.ts';
 import { evolvePerson, initialPersonState } from '../domain/resources/person-state.ts';
 import type { PersonEvent } from '../domain/resources/person-events.ts';
 import { evolveDeviation, initialDeviationState, type DeviationEvent } from '../domain/quality/deviation-state.ts';
+import { evolveDecision, initialDecisionState } from '../domain/decisions/decision-state.ts';
+import type { DecisionEvent } from '../domain/decisions/decision-events.ts';
+import { evolveCapa, initialCapaState } from '../domain/quality/capa-state.ts';
+import type { CapaEvent } from '../domain/quality/capa-events.ts';
+import { evolveChange, initialChangeState } from '../domain/change/change-state.ts';
+import type { ChangeEvent } from '../domain/change/change-events.ts';
 import { evolveProcedure, initialProcedureState } from '../domain/procedure/lifecycle.ts';
 import type { ProcedureEvent } from '../domain/procedure/lifecycle.ts';
 
@@ -33,6 +39,9 @@ export const KINDS = {
   person: kind('person', initialPersonState, (s, e: PersonEvent) => evolvePerson(s, e)),
   procedure: kind('procedure', initialProcedureState, (s, e: ProcedureEvent) => evolveProcedure(s, e)),
   deviation: kind('deviation', initialDeviationState, (s, e: DeviationEvent) => evolveDeviation(s, e)),
+  decision: kind('decision', initialDecisionState, (s, e: DecisionEvent) => evolveDecision(s, e)),
+  capa: kind('capa', initialCapaState, (s, e: CapaEvent) => evolveCapa(s, e)),
+  change: kind('change', initialChangeState, (s, e: ChangeEvent) => evolveChange(s, e)),
 } as const;
 
 export type KindName = keyof typeof KINDS;
