@@ -14,8 +14,8 @@ import { DECISION_KINDS } from './subjects.ts';
 const duration = z
   .string()
   .refine((text) => (parseDuration(text) ?? 0) > 0, { message: 'a duration such as 30m, 4h, 1h30m or 2d' })
-  .describe('A duration: 30m, 4h, 1h30m, 2d.');
-const role = z.enum(ROLES).describe('A role of OpenBES.');
+  .meta({ id: 'Duration', description: 'A duration: 30m, 4h, 1h30m, 2d.', pattern: '^(\\d+(\\.\\d+)?(ms|s|m|h|d))+$' });
+const role = z.enum(ROLES).meta({ id: 'Role', description: 'A role of OpenBES.' });
 const oneOrList = <T extends z.ZodType>(item: T) => z.union([item, z.array(item).min(1)]);
 
 export const escalationSchema = z
@@ -25,7 +25,7 @@ export const escalationSchema = z
     assignee: z.string().min(1).optional().describe('A person to assign it to when it escalates.'),
     notify: z.array(role).optional().describe('Roles told when it escalates.'),
   })
-  .describe('One step of the escalation chain.');
+  .meta({ id: 'Escalation', description: 'One step of the escalation chain.' });
 
 export const ruleSchema = z
   .strictObject({
@@ -43,13 +43,13 @@ export const ruleSchema = z
     quorum: z.number().int().min(1).max(9).optional().describe('How many distinct people must sign it (default 1).'),
     notify: z.array(role).optional().describe('Roles told when it is routed (e.g. the site head, role leader).'),
   })
-  .describe('One routing rule.');
+  .meta({ id: 'Rule', description: 'One routing rule.' });
 
 const kindsShape = Object.fromEntries(DECISION_KINDS.map((kind) => [kind, z.array(ruleSchema).min(1).optional()])) as Record<
   (typeof DECISION_KINDS)[number],
   z.ZodOptional<z.ZodArray<typeof ruleSchema>>
 >;
-export const kindRulesSchema = z.strictObject(kindsShape).describe('Rules per kind of decision, tried in order.');
+export const kindRulesSchema = z.strictObject(kindsShape).meta({ id: 'KindRules', description: 'Rules per kind of decision, tried in order.' });
 
 export const routingSchema = z
   .strictObject({
@@ -68,6 +68,7 @@ export const ROUTING_SCHEMA_ID = 'https://openbes.org/schema/routing.schema.json
 
 /** The JSON Schema (draft 2020-12) of a routing file. */
 export function routingJsonSchema(): Record<string, unknown> {
+  // Shapes with an id (Rule, Escalation, KindRules, Duration, Role) are written once, under $defs.
   const generated = z.toJSONSchema(routingSchema, { target: 'draft-2020-12', io: 'input' }) as Record<string, unknown>;
   const { $schema, ...rest } = generated;
   return { $schema, $id: ROUTING_SCHEMA_ID, ...rest };
