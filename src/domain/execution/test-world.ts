@@ -61,21 +61,27 @@ export interface ContextOptions {
   readonly person?: PersonState | null;
   /**
    * The state of the world's deviations: by default QA has decided their disposition (their lifecycle is
-   * src/domain/quality's); 'open' leaves them as raised.
+   * src/domain/quality's); 'open' leaves them as raised; 'closed' closes them too.
    */
-  readonly deviations?: 'dispositioned' | 'open';
+  readonly deviations?: DeviationMode;
 }
 
+export type DeviationMode = 'open' | 'dispositioned' | 'closed';
+
 /** The world's deviations as the engine would read them for a command. */
-function deviationsOf(world: World, mode: 'dispositioned' | 'open'): Record<string, DeviationState> {
+export function deviationsOf(world: World, mode: DeviationMode): Record<string, DeviationState> {
   const decided = (id: string): DeviationEvent[] => [
     { type: 'DeviationTriaged', data: { deviationId: id, severity: 'major', previousSeverity: 'major', category: 'value', impact: 'fixture triage', investigator: 'u-quinn', signatures: [], by: 'u-quinn', at: '2026-11-24T12:00:00.000Z' } },
     { type: 'DispositionDecided', data: { deviationId: id, disposition: 'continue', rationale: 'fixture disposition', signatures: [], by: 'u-quinn', at: '2026-11-24T12:00:00.000Z' } },
   ];
+  const closed = (id: string): DeviationEvent[] => [
+    { type: 'InvestigationRecorded', data: { deviationId: id, rootCause: 'fixture root cause', rootCauseCategory: 'method', by: 'u-quinn', at: '2026-11-24T12:00:00.000Z' } },
+    { type: 'DeviationClosed', data: { deviationId: id, summary: 'fixture closure', signature: { meaning: 'approved', by: 'u-qa-lead', name: 'Fixture QA lead', at: '2026-11-24T12:00:00.000Z' }, by: 'u-qa-lead', at: '2026-11-24T12:00:00.000Z' } },
+  ];
   return Object.fromEntries(
     Object.entries(world.deviations).map(([stream, events]) => {
       const id = stream.slice('deviation-'.length);
-      const all = [...(events as DeviationEvent[]), ...(mode === 'dispositioned' ? decided(id) : [])];
+      const all = [...(events as DeviationEvent[]), ...(mode === 'open' ? [] : decided(id)), ...(mode === 'closed' ? closed(id) : [])];
       return [id, all.reduce(evolveDeviation, initialDeviationState)];
     }),
   );
