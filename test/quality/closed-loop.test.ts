@@ -255,7 +255,10 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       await loopToCheck(loop);
       await runB2(loop, 10.2);
       await loop.tick();
-      // A QA person who performed a step of the batch cannot release it; another can.
+      // A QA person who performed a step of the batch cannot release it (it is not in his inbox); another can.
+      const oscarsInbox = await listDecisions(loop.engine, { site: SITE, actor: await loop.as('oscar'), status: 'open' });
+      expect(oscarsInbox.map((e) => e.decision.id)).not.toContain('release-B-2');
+      expect((await listDecisions(loop.engine, { site: SITE, actor: await loop.as('quinn'), status: 'open' })).map((e) => e.decision.id)).toContain('release-B-2');
       await loop.refused(loop.sign('release-B-2', 'oscar', 'release', 'released'), 'releaser_performed_step');
       await loop.done(await loop.sign('release-B-2', 'quinn', 'release', 'released'), 'releasing B-2');
       await loop.runBatch('B-3', 2, 10.4);

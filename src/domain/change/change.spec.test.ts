@@ -43,6 +43,8 @@ const capa = evolveCapa(initialCapaState, {
   data: { capaId: 'CAPA-1', site: 'S1', title: 't', problem: 'hardness low', owner: 'u-erin', deviations: ['B-1-D1'], effectiveness: { procedure: CODE, batches: 3 }, by: 'u-quinn', at: T0 },
 });
 
+const closedCapa = evolveCapa(capa, { type: 'CapaClosed', data: { capaId: 'CAPA-1', round: 1, signatures: [], by: 'u-quinn', at: at(100) } });
+
 describe('a change request', () => {
   it('is drafted against a procedure, from a CAPA', () => {
     changes
@@ -108,6 +110,7 @@ describe('refusals', () => {
     ['role_not_permitted', [], { type: 'RequestChange', data: { changeId: 'CC-8', site: 'S1', procedure: CODE, title: 'x-ray', reason: 'because it is better' } }, who.olivia, {}],
     ['version_not_found', [], { type: 'RequestChange', data: { changeId: 'CC-8', site: 'S1', procedure: 'NOPE', title: 'x-ray', reason: 'because it is better' } }, who.erin, {}],
     ['capa_not_found', [], { type: 'RequestChange', data: { changeId: 'CC-8', site: 'S1', procedure: CODE, title: 'x-ray', reason: 'because it is better', capaId: 'CAPA-9' } }, who.erin, {}],
+    ['capa_closed', [], { type: 'RequestChange', data: { changeId: 'CC-8', site: 'S1', procedure: CODE, title: 'x-ray', reason: 'because it is better', capaId: 'CAPA-1' } }, who.erin, { capa: closedCapa }],
     ['change_not_found', [], { type: 'SubmitChange', data: {} }, who.erin, {}],
     ['change_incomplete', [requested, attached], { type: 'SubmitChange', data: {} }, who.erin, {}],
     ['version_not_found', [requested], { type: 'AttachVersion', data: { version: 9 } }, who.erin, {}],
