@@ -14,6 +14,12 @@ import type { PersonEvent } from '../domain/resources/person-events.ts';
 import { evolveSite, initialSiteState } from '../domain/resources/site-state.ts';
 import type { SiteEvent } from '../domain/resources/site-events.ts';
 import { evolveDeviation, initialDeviationState, type DeviationEvent } from '../domain/quality/deviation-state.ts';
+import { evolveDecision, initialDecisionState } from '../domain/decisions/decision-state.ts';
+import type { DecisionEvent } from '../domain/decisions/decision-events.ts';
+import { evolveCapa, initialCapaState } from '../domain/quality/capa-state.ts';
+import type { CapaEvent } from '../domain/quality/capa-events.ts';
+import { evolveChange, initialChangeState } from '../domain/change/change-state.ts';
+import type { ChangeEvent } from '../domain/change/change-events.ts';
 import { evolveProcedure, initialProcedureState } from '../domain/procedure/lifecycle.ts';
 import type { ProcedureEvent } from '../domain/procedure/lifecycle.ts';
 
@@ -36,6 +42,9 @@ export const KINDS = {
   procedure: kind('procedure', initialProcedureState, (s, e: ProcedureEvent) => evolveProcedure(s, e)),
   deviation: kind('deviation', initialDeviationState, (s, e: DeviationEvent) => evolveDeviation(s, e)),
   site: kind('site', initialSiteState, (s, e: SiteEvent) => evolveSite(s, e)),
+  decision: kind('decision', initialDecisionState, (s, e: DecisionEvent) => evolveDecision(s, e)),
+  capa: kind('capa', initialCapaState, (s, e: CapaEvent) => evolveCapa(s, e)),
+  change: kind('change', initialChangeState, (s, e: ChangeEvent) => evolveChange(s, e)),
 } as const;
 
 export type KindName = keyof typeof KINDS;

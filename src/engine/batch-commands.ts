@@ -10,6 +10,7 @@ import type { BatchState } from '../domain/execution/batch-state.ts';
 import type { EquipmentState } from '../domain/resources/equipment-state.ts';
 import type { LotState } from '../domain/resources/lot-state.ts';
 import type { PersonState } from '../domain/resources/person-state.ts';
+import type { DeviationState } from '../domain/quality/deviation-state.ts';
 import { procedureVersionStatus } from '../domain/procedure/lifecycle.ts';
 import type { ProcedureState } from '../domain/procedure/lifecycle.ts';
 import type { CommandOptions, Engine, Outcome } from './engine.ts';
@@ -46,6 +47,15 @@ async function loadAll<S>(engine: Engine, kind: 'equipment' | 'lot', ids: readon
   return Object.fromEntries(entries.filter(([, s]) => s.version > 0));
 }
 
+/** Commands whose decision reads the batch's deviations: a deviation's hold, and the batch's release. */
+const DEVIATION_AWARE = new Set<BatchCommand['type']>(['ReleaseHold', 'ReleaseBatch', 'RejectBatch']);
+
+/** The current state of each of a batch's deviations. */
+export async function loadDeviations(engine: Engine, ids: readonly string[]): Promise<Record<string, DeviationState>> {
+  const entries = await Promise.all(ids.map(async (id) => [id, (await engine.load<DeviationState>('deviation', id)).state] as const));
+  return Object.fromEntries(entries);
+}
+
 /** Runs one command on a batch. */
 export async function executeBatchCommand(engine: Engine, batchId: string, command: BatchCommand, actor: Actor, options?: CommandOptions): Promise<Outcome> {
   return engine.execute<BatchState>(
@@ -56,17 +66,19 @@ export async function executeBatchCommand(engine: Engine, batchId: string, comma
     async (snapshot, base) => {
       const state = snapshot.state;
       const named = namedResources(state, command);
-      const [person, equipment, lots, procedureVersion] = await Promise.all([
+      const [person, equipment, lots, procedureVersion, deviations] = await Promise.all([
         engine.load<PersonState>('person', actor.id),
         loadAll<EquipmentState>(engine, 'equipment', named.equipment),
         loadAll<LotState>(engine, 'lot', named.lots),
         command.type === 'CreateBatch' ? engine.load<ProcedureState>('procedure', command.data.procedure) : undefined,
+        DEVIATION_AWARE.has(command.type) ? loadDeviations(engine, state.deviations) : undefined,
       ]);
       const ctx: BatchContext = {
         ...base,
         ...(person.version > 0 ? { person: person.state } : {}),
         equipment,
         lots,
+        ...(deviations !== undefined ? { deviations } : {}),
         ...(command.type === 'CreateBatch' && procedureVersion !== undefined
           ? (() => {
               const found = procedureVersionStatus(procedureVersion.state, command.data.version);

@@ -2,7 +2,8 @@
  * The example batch, end to end through the engine and the real store: the PX10 procedure from its YAML,
  * people, equipment and lots set up through their own commands, a batch run from creation to completion
  * with the mistakes people make refused, and one out-of-spec hardness that raises a deviation and holds
- * the batch until QA releases it. Runs on SQLite, and on PostgreSQL where it is available (always in CI).
+ * the batch until QA decides its disposition and releases the hold. Runs on SQLite, and on PostgreSQL where
+ * it is available (always in CI).
  */
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -15,6 +16,7 @@ import type { EquipmentState } from '../../src/domain/resources/equipment-state.
 import type { LotState } from '../../src/domain/resources/lot-state.ts';
 import type { DeviationState } from '../../src/domain/quality/deviation-state.ts';
 import { executeBatchCommand } from '../../src/engine/batch-commands.ts';
+import { executeDecisionCommand } from '../../src/engine/quality-decisions.ts';
 import { createEngine, type Engine, type Outcome } from '../../src/engine/engine.ts';
 import type { PreventedErrors } from '../../src/engine/refusals.ts';
 import { actorOf, setUpPlant } from '../../src/demo/plant.ts';
@@ -169,6 +171,23 @@ for (const engineName of ['sqlite', 'postgres'] as const) {
       const deviation = await engine.load<DeviationState>('deviation', 'B-0001-D1');
       expect(deviation.state).toMatchObject({ status: 'open', facts: { severity: 'major', stepId: 'compress', fieldId: 'hardness', batchId } });
       await refused('sam', { type: 'ReleaseHold', data: { holdId: 'H1', reason: 'press adjusted, hardness back in range' } }, 'role_not_permitted');
+      // The deviation holds the batch until QA decides its disposition: triage and disposition are signed decisions.
+      await refused('quinn', { type: 'ReleaseHold', data: { holdId: 'H1', reason: 'press adjusted, hardness back in range' } }, 'deviation_not_dispositioned');
+      const quinn = await actorOf(engine, 'quinn', SITE);
+      const decide = async (kind: 'deviation_triage' | 'deviation_disposition', outcome: string, meaning: 'reviewed' | 'approved', data: Record<string, string>) => {
+        const decisionId = `${kind}-B-0001-D1`;
+        const subject = { kind, id: 'B-0001-D1', title: 'hardness out of specification', severity: 'major' as const };
+        const route = { rule: 'px10 test', role: 'qa', dueInMs: 86_400_000, escalate: [], quorum: 1, notify: [] };
+        for (const command of [
+          { type: 'RouteDecision', data: { decisionId, site: SITE, subject, route, conflicts: [] } },
+          { type: 'SignDecision', data: { outcome, data, signature: { meaning } } },
+        ] as const) {
+          const outcome = await executeDecisionCommand(engine, decisionId, command, quinn);
+          expect(outcome.ok ? 'ok' : outcome.refusal.message).toBe('ok');
+        }
+      };
+      await decide('deviation_triage', 'triaged', 'reviewed', { severity: 'major', category: 'value', impact: 'tablets of round 2 segregated', investigator: 'erin' });
+      await decide('deviation_disposition', 'continue', 'approved', { rationale: 'press adjusted; continue with 100 % hardness testing' });
       await ok('quinn', { type: 'ReleaseHold', data: { holdId: 'H1', reason: 'Investigation D1 opened; press adjusted; continue with 100 % hardness testing' } });
       await ok('olivia', { type: 'RecordValue', data: { stepId: 'compress', fieldId: 'hardness', value: ten(10.2) } });
       await ok('olivia', { type: 'CompleteStep', data: { stepId: 'compress', ...sign('performed') } });
@@ -201,8 +220,8 @@ for (const engineName of ['sqlite', 'postgres'] as const) {
       const press = (await engine.load<EquipmentState>('equipment', 'P-01')).state;
       expect(press).toMatchObject({ status: 'dirty', lastUsedBy: batchId });
       const prevented = await store.getDocument<PreventedErrors>('prevented-errors', SITE);
-      expect(prevented?.total).toBe(14);
-      expect(prevented?.byCode).toMatchObject({ invalid_value: 4, role_not_permitted: 2, sequence_violation: 1, self_verification: 1, not_trained: 1, quantity_out_of_tolerance: 1, material_not_usable: 1, batch_on_hold: 1 });
+      expect(prevented?.total).toBe(15);
+      expect(prevented?.byCode).toMatchObject({ invalid_value: 4, role_not_permitted: 2, sequence_violation: 1, self_verification: 1, not_trained: 1, quantity_out_of_tolerance: 1, material_not_usable: 1, batch_on_hold: 1, deviation_not_dispositioned: 1 });
 
       // The ledger verifies, and a retried request gets the first answer.
       const retry = await executeBatchCommand(engine, batchId, { type: 'CompleteBatch', data: {} }, await actorOf(engine, 'sam', SITE), {

@@ -2,7 +2,7 @@
  * What people (and the engine, on their behalf) ask a batch to do. Imperative names; the server fills
  * `context` (who, when) — never the command.
  */
-import type { SignatureMeaning } from '../procedure/definition.ts';
+import type { HoldScope, Severity, SignatureMeaning } from '../procedure/definition.ts';
 import type { Command } from '../resources/command.ts';
 
 /** A recorded value as entered: one value, or the samples of a multi-sample field. */
@@ -119,6 +119,17 @@ export type CompleteBatch = Command<'CompleteBatch', Record<string, never>>;
 export type ReportProcessExcursion = Command<'ReportProcessExcursion', { readonly stepId: string; readonly tag: string; readonly value: number }>;
 /** The tag is back within its specification. */
 export type EndProcessExcursion = Command<'EndProcessExcursion', { readonly stepId: string; readonly tag: string; readonly value: number }>;
+/** QA releases a completed batch (review by exception, src/domain/execution/batch-review.ts). */
+export type ReleaseBatch = Command<'ReleaseBatch', { readonly signature?: SignatureInput; readonly decisionId?: string }>;
+
+/** QA rejects a batch, complete or not (e.g. a deviation's disposition). */
+export type RejectBatch = Command<'RejectBatch', { readonly reason: string; readonly signature?: SignatureInput; readonly decisionId?: string }>;
+
+/** A deviation a person reported against the batch: it goes on the record, and holds what it asks to. */
+export type NoteDeviation = Command<
+  'NoteDeviation',
+  { readonly deviationId: string; readonly stepId?: string; readonly severity: Severity; readonly description: string; readonly hold: HoldScope }
+>;
 
 export type BatchCommand =
   | CreateBatch
@@ -132,4 +143,7 @@ export type BatchCommand =
   | ReleaseHold
   | CompleteBatch
   | ReportProcessExcursion
-  | EndProcessExcursion;
+  | EndProcessExcursion
+  | ReleaseBatch
+  | RejectBatch
+  | NoteDeviation;

@@ -9,6 +9,7 @@ import type { ProcedureDefinition } from '../procedure/definition.ts';
 import type { EquipmentState } from '../resources/equipment-state.ts';
 import type { LotState } from '../resources/lot-state.ts';
 import type { PersonState } from '../resources/person-state.ts';
+import type { DeviationState } from '../quality/deviation-state.ts';
 import type { BatchEvent } from './batch-events.ts';
 
 export interface Versioned<S> {
@@ -25,6 +26,8 @@ export interface BatchContext extends DecisionContext {
   readonly lots: Readonly<Record<string, Versioned<LotState>>>;
   /** For CreateBatch: the requested version of the procedure and its status. */
   readonly procedureVersion?: { readonly status: string; readonly definition: ProcedureDefinition };
+  /** The batch's deviations, by id (releasing a deviation's hold, releasing the batch). */
+  readonly deviations?: Readonly<Record<string, DeviationState>>;
 }
 
 /** Events for another stream that the same command changes, with the version they were decided on. */

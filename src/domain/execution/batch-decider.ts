@@ -14,6 +14,8 @@ import { decidePlaceHold, decideReleaseHold } from './decide-holds.ts';
 import { decideCorrect, decideRecord } from './decide-record.ts';
 import { decideStart } from './decide-start.ts';
 import { decideEndExcursion, decideReportExcursion } from './decide-process.ts';
+import { decideNoteDeviation } from './decide-note-deviation.ts';
+import { decideRejectBatch, decideReleaseBatch } from './decide-release.ts';
 
 /** Decides one batch command; pure. */
 export function decideBatch(state: BatchState, command: BatchCommand, ctx: BatchContext): BatchDecision {
@@ -42,6 +44,12 @@ export function decideBatch(state: BatchState, command: BatchCommand, ctx: Batch
       return decideReportExcursion(state, command, ctx);
     case 'EndProcessExcursion':
       return decideEndExcursion(state, command, ctx);
+    case 'ReleaseBatch':
+      return decideReleaseBatch(state, command, ctx);
+    case 'RejectBatch':
+      return decideRejectBatch(state, command, ctx);
+    case 'NoteDeviation':
+      return decideNoteDeviation(state, command, ctx);
   }
 }
 

@@ -85,7 +85,10 @@ export type BatchEvent =
   | DomainEvent<'StepSkipped', { stepId: string; condition: string; reason: string }>
   | DomainEvent<'BatchCompleted', { by: string; at: string }>
   | DomainEvent<'ProcessExcursionStarted', { stepId: string; tag: string; source: string; value: number; unit: string; limits?: Limits; at: string }>
-  | DomainEvent<'ProcessExcursionEnded', { stepId: string; tag: string; value: number; at: string }>;
+  | DomainEvent<'ProcessExcursionEnded', { stepId: string; tag: string; value: number; at: string }>
+  | DomainEvent<'DeviationNoted', { deviationId: string; stepId?: string; severity: Severity; description: string; by: string }>
+  | DomainEvent<'BatchReleased', { by: string; name: string; at: string; signature: Signature; decisionId?: string }>
+  | DomainEvent<'BatchRejected', { by: string; name: string; at: string; reason: string; signature: Signature; decisionId?: string }>;
 
 export type BatchEventType = BatchEvent['type'];
 export type BatchEventOf<T extends BatchEventType> = Extract<BatchEvent, { type: T }>;

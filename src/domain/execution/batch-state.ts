@@ -51,6 +51,8 @@ export interface BatchState {
   readonly holdsPlaced: number;
   /** Process tags out of specification now, as `stepId|tag`. */
   readonly excursions: readonly string[];
+  /** QA's decision on the batch: released, or rejected (then nothing more is done on it). */
+  readonly release?: { readonly outcome: 'released' | 'rejected'; readonly by: string; readonly at: string; readonly reason?: string };
 }
 
 export const initialBatchState: BatchState = {
@@ -130,6 +132,12 @@ export function evolveBatch(state: BatchState, event: BatchEvent): BatchState {
       return { ...state, excursions: [...state.excursions, `${event.data.stepId}|${event.data.tag}`] };
     case 'ProcessExcursionEnded':
       return { ...state, excursions: state.excursions.filter((k) => k !== `${event.data.stepId}|${event.data.tag}`) };
+    case 'DeviationNoted':
+      return { ...state, deviations: [...state.deviations, event.data.deviationId] };
+    case 'BatchReleased':
+      return { ...state, release: { outcome: 'released', by: event.data.by, at: event.data.at } };
+    case 'BatchRejected':
+      return { ...state, release: { outcome: 'rejected', by: event.data.by, at: event.data.at, reason: event.data.reason } };
   }
 }
 

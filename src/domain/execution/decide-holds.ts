@@ -1,6 +1,6 @@
 /**
  * Holds: a supervisor or QA stops a step or the whole batch; the exception path places holds too. A hold
- * that a deviation placed is released by QA only (the deviation's disposition decides).
+ * that a deviation placed is released by QA only, once the deviation's disposition is decided.
  */
 import { roleCheck } from '../resources/roles.ts';
 import { refuse } from '../shared/refusal.ts';
@@ -8,6 +8,7 @@ import { accepted, refused, type BatchContext, type BatchDecision } from './batc
 import type { PlaceHold, ReleaseHold } from './batch-commands.ts';
 import type { BatchState } from './batch-state.ts';
 import { batchGuard } from './guards.ts';
+import { hasDisposition } from '../quality/deviation-state.ts';
 
 export function decidePlaceHold(state: BatchState, command: PlaceHold, ctx: BatchContext): BatchDecision {
   const { stepId, reason } = command.data;
@@ -30,5 +31,18 @@ export function decideReleaseHold(state: BatchState, command: ReleaseHold, ctx: 
   const role = roleCheck(ctx.actor.roles, allowed, hold.deviationId === undefined ? 'Releasing a hold' : `Releasing the hold of deviation ${hold.deviationId}`);
   if (role) return refused(role);
   if (typeof reason !== 'string' || reason.trim().length < 3) return refused(refuse('invalid_value', 'Releasing a hold needs a reason.', { field: 'reason' }).refusal);
+  if (hold.deviationId !== undefined) {
+    const deviation = ctx.deviations?.[hold.deviationId];
+    // The deviation holds until its disposition says what happens to the batch.
+    if (deviation === undefined || !hasDisposition(deviation)) {
+      return refused(
+        refuse('deviation_not_dispositioned', `The hold of deviation ${hold.deviationId} stays until its disposition is decided (the deviation is ${deviation?.status ?? 'not found'}).`, {
+          holdId,
+          deviationId: hold.deviationId,
+          status: deviation?.status,
+        }).refusal,
+      );
+    }
+  }
   return accepted([{ type: 'HoldReleased', data: { holdId, reason: reason.trim(), by: ctx.actor.id } }]);
 }

@@ -24,6 +24,7 @@ const STATUS_WORDS: Record<StepStatus, string> = {
 export function batchGuard(state: BatchState, ctx: BatchContext): Refusal | undefined {
   if (!state.created) return refuse('batch_not_found', 'There is no such batch.').refusal;
   if (state.status === 'completed') return refuse('batch_not_active', `Batch ${state.id} is already complete.`, { batchId: state.id }).refusal;
+  if (state.release?.outcome === 'rejected') return refuse('batch_not_active', `Batch ${state.id} was rejected: ${state.release.reason ?? ''}`, { batchId: state.id }).refusal;
   if (ctx.actor.site !== state.site) {
     return refuse('role_not_permitted', `Batch ${state.id} runs at site ${state.site}; you are signed in at ${ctx.actor.site}.`, {
       batchSite: state.site,

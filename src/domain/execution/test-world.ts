@@ -18,6 +18,7 @@ import { procedure, PROCEDURE, VERSION } from './test-procedure.ts';
 import { actorOf, equipment, lots, SITE } from './test-resources.ts';
 import type { EquipmentState } from '../resources/equipment-state.ts';
 import type { LotState } from '../resources/lot-state.ts';
+import { evolveDeviation, initialDeviationState, type DeviationEvent, type DeviationState } from '../quality/deviation-state.ts';
 
 export interface World {
   readonly equipment: Readonly<Record<string, Versioned<EquipmentState>>>;
@@ -58,6 +59,32 @@ export interface ContextOptions {
   readonly procedureVersion?: BatchContext['procedureVersion'] | null;
   /** Overrides the person record (e.g. none at all). */
   readonly person?: PersonState | null;
+  /**
+   * The state of the world's deviations: by default QA has decided their disposition (their lifecycle is
+   * src/domain/quality's); 'open' leaves them as raised; 'closed' closes them too.
+   */
+  readonly deviations?: DeviationMode;
+}
+
+export type DeviationMode = 'open' | 'dispositioned' | 'closed';
+
+/** The world's deviations as the engine would read them for a command. */
+export function deviationsOf(world: World, mode: DeviationMode): Record<string, DeviationState> {
+  const decided = (id: string): DeviationEvent[] => [
+    { type: 'DeviationTriaged', data: { deviationId: id, severity: 'major', previousSeverity: 'major', category: 'value', impact: 'fixture triage', investigator: 'u-quinn', signatures: [], by: 'u-quinn', at: '2026-11-24T12:00:00.000Z' } },
+    { type: 'DispositionDecided', data: { deviationId: id, disposition: 'continue', rationale: 'fixture disposition', signatures: [], by: 'u-quinn', at: '2026-11-24T12:00:00.000Z' } },
+  ];
+  const closed = (id: string): DeviationEvent[] => [
+    { type: 'InvestigationRecorded', data: { deviationId: id, rootCause: 'fixture root cause', rootCauseCategory: 'method', by: 'u-quinn', at: '2026-11-24T12:00:00.000Z' } },
+    { type: 'DeviationClosed', data: { deviationId: id, summary: 'fixture closure', signature: { meaning: 'approved', by: 'u-qa-lead', name: 'Fixture QA lead', at: '2026-11-24T12:00:00.000Z' }, by: 'u-qa-lead', at: '2026-11-24T12:00:00.000Z' } },
+  ];
+  return Object.fromEntries(
+    Object.entries(world.deviations).map(([stream, events]) => {
+      const id = stream.slice('deviation-'.length);
+      const all = [...(events as DeviationEvent[]), ...(mode === 'open' ? [] : decided(id)), ...(mode === 'closed' ? closed(id) : [])];
+      return [id, all.reduce(evolveDeviation, initialDeviationState)];
+    }),
+  );
 }
 
 /** The context the engine gathers for `who` acting at `now`: every piece of equipment and lot of the world. */
@@ -71,6 +98,7 @@ export function contextFor(who: PersonState, now: string, world: World = initial
     equipment: world.equipment,
     lots: world.lots,
     ...(version === null ? {} : { procedureVersion: version }),
+    deviations: deviationsOf(world, options.deviations ?? 'dispositioned'),
   };
 }
 
