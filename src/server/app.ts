@@ -4,7 +4,7 @@
  */
 import { Hono } from 'hono';
 import type { LedgerStore } from '../store/ledger-store.ts';
-import { placeholderPage } from './placeholder-page.ts';
+import { registerWebApp } from './web/register-web-app.ts';
 
 export interface AppDeps {
   readonly store: LedgerStore;
@@ -18,7 +18,7 @@ export function createApp(deps: AppDeps): Hono {
     const head = await deps.store.head();
     return c.json({ status: 'ok', version: deps.version, log: { size: head.size, rootHash: head.rootHash } });
   });
-  app.get('/', async (c) => c.html(placeholderPage(deps.version, await deps.store.head())));
+  registerWebApp(app);
   app.notFound((c) =>
     c.json({ type: 'about:blank', title: 'Not Found', status: 404, code: 'not_found', detail: `no route for ${c.req.method} ${c.req.path}` }, 404, {
       'content-type': 'application/problem+json',

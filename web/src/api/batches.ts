@@ -61,9 +61,3 @@ export const placeHold = (batchId: string, reason: string, stepId?: string) =>
 
 export const releaseHold = (batchId: string, holdId: string, reason: string) =>
   api<CommandResult>(`/api/batches/${seg(batchId)}/holds/${seg(holdId)}/release`, { method: 'POST', body: { reason }, idempotencyKey: newIdempotencyKey() });
-
-/** The human-readable batch record (a page of its own, printable). */
-export const recordHtmlUrl = (batchId: string) => `/api/batches/${seg(batchId)}/record.html`;
-
-/** The batch record as JSON: what review by exception reads. */
-export const getRecord = (batchId: string) => api<Record<string, unknown>>(`/api/batches/${seg(batchId)}/record`);

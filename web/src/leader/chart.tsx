@@ -1,0 +1,29 @@
+/** A chart.js chart in a canvas, redrawn when its data change; its summary is the accessible name. */
+import { Chart, registerables, type ChartConfiguration } from 'chart.js';
+import { useEffect, useRef } from 'react';
+
+Chart.register(...registerables);
+Chart.defaults.font.family = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
+Chart.defaults.color = '#1b2330';
+
+export function ChartCanvas({ config, summary, testId }: { readonly config: ChartConfiguration; readonly summary: string; readonly testId?: string }) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const chart = useRef<Chart | undefined>(undefined);
+  useEffect(() => {
+    if (canvas.current === null) return;
+    chart.current = new Chart(canvas.current, { ...config, options: { responsive: true, maintainAspectRatio: false, animation: false, ...config.options } });
+    return () => chart.current?.destroy();
+    // The chart is made once; data changes go through update() below.
+  }, []);
+  useEffect(() => {
+    const c = chart.current;
+    if (c === undefined) return;
+    c.data = config.data;
+    c.update('none');
+  }, [config]);
+  return (
+    <div className="chart-box">
+      <canvas ref={canvas} role="img" aria-label={summary} data-testid={testId} />
+    </div>
+  );
+}
