@@ -2,6 +2,7 @@
 import { Route, Routes } from 'react-router';
 import { HomeRedirect } from './pages/home.tsx';
 import { LoginPage } from './pages/login.tsx';
+import { PasswordPage } from './pages/password-page.tsx';
 import { NotFoundPage } from './pages/error-pages.tsx';
 import { Shell } from './pages/shell.tsx';
 import { MyWorkPage } from './operator/my-work.tsx';
@@ -35,6 +36,7 @@ export function App() {
         <Route path="procedures/:code" element={<ProcedurePage />} />
         <Route path="procedures/:code/versions/:version" element={<VersionPage />} />
         <Route path="leader" element={<DashboardPage />} />
+        <Route path="password" element={<PasswordPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -1,21 +1,14 @@
 /**
  * The live stream (GET /api/stream, server-sent events): every accepted event and every refusal the person
  * may see, with `id:` = the event's global position so the browser resumes after a dropped connection
- * (Last-Event-ID). Events may arrive unnamed or named by their type; both are listened to.
+ * (Last-Event-ID). Messages are named "event" or "refusal"; the data is the event with its stream and kind.
  */
 import { useEffect, useRef, useState } from 'react';
 import { query } from './client.ts';
 import type { LedgerEvent } from './types.ts';
 
-/** Event types the server may name its SSE messages by (the domain's events). */
-export const EVENT_TYPES = [
-  'BatchCreated', 'StepStarted', 'ValueRecorded', 'ValueCorrected', 'MaterialConsumed', 'ExceptionRaised', 'HoldPlaced', 'HoldReleased',
-  'StepCompleted', 'StepVerified', 'StepSkipped', 'BatchCompleted', 'CommandRefused', 'DeviationRaised',
-  'EquipmentAllocated', 'EquipmentReleased', 'EquipmentCleaned', 'EquipmentMarkedDirty', 'EquipmentCalibrated',
-  'LotReceived', 'LotReleased', 'LotRejected', 'LotConsumed', 'LotProduced', 'LotAdjusted',
-  'ProcedureVersionDrafted', 'ProcedureVersionSubmitted', 'ProcedureVersionApproved', 'ProcedureVersionMadeEffective', 'ProcedureVersionSuperseded', 'ProcedureVersionRetired',
-  'DecisionOpened', 'DecisionDecided', 'DecisionEscalated', 'DeviationTriaged', 'DeviationClosed', 'BatchReleased', 'BatchRejected',
-] as const;
+/** The server names each message "event" (accepted) or "refusal" (a refused attempt). */
+export const MESSAGE_NAMES = ['event', 'refusal'] as const;
 
 export interface StreamFilter {
   readonly site?: string;
@@ -25,16 +18,15 @@ export interface StreamFilter {
 
 export type StreamStatus = 'connecting' | 'live' | 'reconnecting';
 
-/** Reads one SSE message as a ledger event (the data is the event, or wraps it in `event`). */
+/** Reads one SSE message: {position, stream, streamPosition, kind, id, site, type, actor, recordedAt, data}. */
 export function eventOf(message: MessageEvent<string>): LedgerEvent | undefined {
   try {
-    const body = JSON.parse(message.data) as Record<string, unknown>;
-    const e = (typeof body.event === 'object' && body.event !== null ? body.event : body) as Record<string, unknown>;
+    const e = JSON.parse(message.data) as Record<string, unknown>;
     if (typeof e.type !== 'string') return undefined;
-    const position = typeof e.globalPosition === 'number' ? e.globalPosition : Number(message.lastEventId) || 0;
+    const position = typeof e.position === 'number' ? e.position : Number(message.lastEventId) || 0;
     return {
       globalPosition: position,
-      streamId: typeof e.streamId === 'string' ? e.streamId : '',
+      streamId: typeof e.stream === 'string' ? e.stream : '',
       type: e.type,
       data: e.data,
       actor: typeof e.actor === 'string' ? e.actor : '',
@@ -66,7 +58,7 @@ export function useLiveEvents(filter: StreamFilter | undefined, onEvent: (event:
     source.onopen = () => setStatus('live');
     source.onerror = () => setStatus('reconnecting');
     source.onmessage = receive;
-    for (const type of EVENT_TYPES) source.addEventListener(type, receive as EventListener);
+    for (const name of MESSAGE_NAMES) source.addEventListener(name, receive as EventListener);
     return () => source.close();
     // The filter's values are its identity: a new object with the same values keeps the connection.
   }, [key]);

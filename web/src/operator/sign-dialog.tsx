@@ -5,7 +5,8 @@
  */
 import { useState, type FormEvent } from 'react';
 import type { SignatureMeaning } from '../api/types.ts';
-import { usePerson } from '../session/session-context.tsx';
+import { acknowledgeESignature } from '../api/session.ts';
+import { usePerson, useSession } from '../session/session-context.tsx';
 import { Button } from '../ui/button.tsx';
 import { Dialog } from '../ui/dialog.tsx';
 import { Field } from '../ui/field.tsx';
@@ -29,6 +30,8 @@ export interface SignRequest {
 
 export function SignDialog({ request, onClose }: { readonly request: SignRequest | undefined; readonly onClose: () => void }) {
   const person = usePerson();
+  const { refresh } = useSession();
+  const statement = person.esignature !== undefined && !person.esignature.acknowledged ? person.esignature : undefined;
   const [password, setPassword] = useState('');
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
@@ -43,6 +46,11 @@ export function SignDialog({ request, onClose }: { readonly request: SignRequest
     setBusy(true);
     setError(undefined);
     try {
+      // Before the first signature the person accepts that it binds them (§11.100(c)), with the same password.
+      if (statement !== undefined) {
+        await acknowledgeESignature(statement.textVersion, password);
+        await refresh();
+      }
       await request.sign(password);
       close();
     } catch (e) {
@@ -69,6 +77,15 @@ export function SignDialog({ request, onClose }: { readonly request: SignRequest
               <strong>{request.meaning}</strong>: {MEANINGS[request.meaning]}
             </dd>
           </dl>
+          {statement !== undefined ? (
+            <div className="notice info stack" data-testid="esignature-statement">
+              <strong>Before your first electronic signature</strong>
+              <p style={{ margin: 0 }}>{statement.text}</p>
+              <p className="small" style={{ margin: 0 }}>
+                Signing below also records that you accept this statement.
+              </p>
+            </div>
+          ) : null}
           {error !== undefined ? <ProblemView error={error} title="Not signed:" /> : null}
           <Field label="Your password" hint="Signing asks for your password again; your signature is bound to exactly this record.">
             {(p) => <input {...p} type="password" name="signature-password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required autoFocus />}

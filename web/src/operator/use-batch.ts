@@ -18,8 +18,8 @@ export function useBatch(batchId: string, site: string): Loaded<BatchWithDefinit
     return { batch, definition: version.definition };
   }, [batchId]);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  useLiveEvents({ site, batch: batchId }, (event) => {
-    if (event.streamId !== `batch-${batchId}` && !(event.type === 'CommandRefused')) return;
+  // The stream sends only this batch's events, its deviations and the attempts refused on it.
+  useLiveEvents({ site, batch: batchId }, () => {
     // Several events of one command arrive together: reload once.
     clearTimeout(timer.current);
     timer.current = setTimeout(() => void loaded.reload(), 150);

@@ -28,6 +28,7 @@ export function Shell() {
     const here = `${location.pathname}${location.search}`;
     return <Navigate to={here === '/' ? '/login' : `/login?next=${encodeURIComponent(here)}`} replace />;
   }
+  if (session.mustChangePassword === true && location.pathname !== '/password') return <Navigate to="/password" replace />;
   const items = MENU.filter((m) => m.roles === undefined || hasRole(session, ...m.roles));
   return (
     <>
@@ -49,6 +50,9 @@ export function Shell() {
           <span data-testid="who">
             <strong>{session.name}</strong> · {session.site} · {session.roles.join(', ')}
           </span>
+          <NavLink to="/password" className="small" style={{ color: '#dfe7f2' }}>
+            Password
+          </NavLink>
           <Button
             variant="ghost"
             onClick={async () => {
