@@ -79,7 +79,7 @@ export function registerWebApp<E extends Env>(app: Hono<E>, options: WebAppOptio
 
   const handler = async (c: Context, next: () => Promise<void>) => {
     const path = c.req.path;
-    if (path === '/api' || path.startsWith('/api/')) return next();
+    if ((c.req.method !== 'GET' && c.req.method !== 'HEAD') || path === '/api' || path.startsWith('/api/')) return next();
     const file = fileFor(root, path);
     if (file !== undefined && file !== root && (await isFile(file))) {
       return send(c, file, path.startsWith('/assets/') ? IMMUTABLE : REVALIDATE);
@@ -89,5 +89,6 @@ export function registerWebApp<E extends Env>(app: Hono<E>, options: WebAppOptio
     if (await isFile(index)) return send(c, index, REVALIDATE);
     return c.html(notBuilt(root), 503, { 'cache-control': REVALIDATE });
   };
-  app.get('*', handler);
+  // Middleware rather than a route: it is no API endpoint, so access rules and the API's 404 stay as they are.
+  app.use('*', handler);
 }

@@ -29,10 +29,10 @@ const stepCommand = (batchId: string, stepId: string, action: string, body: unkn
 export const startStep = (batchId: string, stepId: string, equipment: Record<string, string>) =>
   stepCommand(batchId, stepId, 'start', Object.keys(equipment).length > 0 ? { equipment } : {});
 
-export const recordValue = (batchId: string, stepId: string, fieldId: string, value: EnteredValue) => stepCommand(batchId, stepId, 'record', { fieldId, value });
+export const recordValue = (batchId: string, stepId: string, fieldId: string, value: EnteredValue) => stepCommand(batchId, stepId, 'values', { fieldId, value });
 
 export const correctValue = (batchId: string, stepId: string, fieldId: string, value: EnteredValue, reason: string) =>
-  stepCommand(batchId, stepId, 'correct', { fieldId, value, reason });
+  stepCommand(batchId, stepId, 'corrections', { fieldId, value, reason });
 
 export interface Consumption {
   readonly material: string;
@@ -42,7 +42,7 @@ export interface Consumption {
   readonly balanceId?: string;
 }
 
-export const consumeMaterial = (batchId: string, stepId: string, consumption: Consumption) => stepCommand(batchId, stepId, 'consume', consumption);
+export const consumeMaterial = (batchId: string, stepId: string, consumption: Consumption) => stepCommand(batchId, stepId, 'consumptions', consumption);
 
 export interface ProducedLot {
   readonly lotId: string;

@@ -50,7 +50,7 @@ export interface DecisionView {
 }
 
 export interface RefusalView {
-  readonly position?: number;
+  readonly position: number;
   readonly at?: string;
   readonly by?: string;
   readonly subject?: string;
@@ -64,7 +64,18 @@ const items = <T>(body: Page<T> | { items: T[] } | T[]): T[] => (Array.isArray(b
 export const listDeviations = () => optional(async () => items(await api<Page<DeviationView>>(`/api/deviations${query({ limit: 200 })}`)));
 export const getDeviation = (id: string) => api<DeviationView>(`/api/deviations/${seg(id)}`);
 export const listDecisions = () => optional(async () => items(await api<Page<DecisionView>>(`/api/decisions${query({ status: 'open', limit: 200 })}`)));
-export const listRefusals = (limit = 200) => optional(async () => items(await api<Page<RefusalView>>(`/api/refusals${query({ limit })}`)));
+/** The refused attempts at the site, newest first, up to `max` of them (pages of 200, by position). */
+export const listRefusals = (max = 2000) =>
+  optional(async () => {
+    const out: RefusalView[] = [];
+    let before: number | undefined;
+    do {
+      const page = await api<{ items: RefusalView[]; next?: number }>(`/api/refusals${query({ limit: 200, before })}`);
+      out.push(...page.items);
+      before = page.next;
+    } while (before !== undefined && out.length < max);
+    return out;
+  });
 
 /** Release of a batch (issue 5): refused while a deviation is open or a step incomplete. */
 export const releaseBatch = (batchId: string, signature: { meaning: 'released'; password: string }) =>

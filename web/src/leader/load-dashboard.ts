@@ -1,5 +1,6 @@
 /** Everything the leader's dashboard shows, loaded at once; the live stream then keeps it moving. */
 import { getBatch, listBatches } from '../api/batches.ts';
+import { ApiProblem } from '../api/problem.ts';
 import { cachedVersion } from '../api/procedures.ts';
 import { listDecisions, listDeviations, listRefusals, type Optional } from '../api/quality.ts';
 import { getRecord } from '../api/record.ts';
@@ -33,7 +34,11 @@ export async function loadRefusalCounts(): Promise<RefusalCounts> {
 }
 
 async function refusalCounts(batches: readonly BatchSummary[]): Promise<RefusalCounts> {
-  const fromApi = await listRefusals(1000);
+  // The refusal history is for supervisors, QA and leaders; others count from the batch records.
+  const fromApi = await listRefusals().catch((error: unknown) => {
+    if (error instanceof ApiProblem && error.status === 403) return { available: false as const, detail: error.problem.detail };
+    throw error;
+  });
   const byCode: Record<string, number> = {};
   if (fromApi.available) {
     for (const r of fromApi.value) byCode[r.code] = (byCode[r.code] ?? 0) + 1;

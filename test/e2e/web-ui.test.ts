@@ -1,0 +1,167 @@
+/**
+ * The web UI in a real browser against the real server with the demo plant: each person's view, driven the
+ * way they would drive it. The scenarios share one server and follow the seeded batch in progress (waiting
+ * for Sam's verification of its line clearance), so they run in order. Each saves a screenshot.
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserTestsRun, launchBrowser, screenshot } from './harness/browser.ts';
+import { signIn, type Person } from './harness/people.ts';
+import { buildWebIfStale, demoPasswords, startServer, type RunningServer } from './harness/server.ts';
+
+const BROKEN_PROCEDURE = `procedure: BROKEN-E2E
+title: A procedure with mistakes
+kind: sop
+steps:
+  - id: weigh
+    title: Weigh the sample
+    role: operator
+    after: [tare]
+    record:
+      - { id: mass, type: number, label: Sample mass }
+`;
+
+describe.runIf(browserTestsRun())('the web UI', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let passwords: Map<string, string>;
+  let batchId: string;
+  const people: Person[] = [];
+
+  const as = async (username: string) => {
+    const person = await signIn(browser, server.url, username, passwords.get(username) ?? '');
+    people.push(person);
+    return person;
+  };
+
+  beforeAll(async () => {
+    [, server] = await Promise.all([buildWebIfStale(), startServer()]);
+    browser = await launchBrowser();
+    passwords = await demoPasswords(server.url);
+  }, 150_000);
+
+  afterAll(async () => {
+    for (const p of people) await p.context.close().catch(() => {});
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('sends a visitor who is not signed in to the login page, which lists the demo accounts', async () => {
+    const context = await browser.newContext({ baseURL: server.url });
+    const page = await context.newPage();
+    await page.goto('/batches/NO-SUCH-BATCH');
+    // Not signed in: the app sends the person to the login page first.
+    await page.getByRole('heading', { name: 'Sign in to OpenBES' }).waitFor();
+    await expect(page.getByRole('heading', { name: /Demo plant/ }).isVisible()).resolves.toBe(true);
+    await screenshot(page, '01-login');
+    await context.close();
+  });
+
+  it('a supervisor verifies the line clearance with a signature', async () => {
+    const sam = await as('sam');
+    const running = (await (await sam.context.request.get('/api/batches?status=in_progress')).json()) as { items: { id: string }[] };
+    batchId = running.items.map((b) => b.id).find((id) => id.endsWith('-1'))!;
+    expect(batchId).toMatch(/^PX10-\d{6}-1$/);
+    await sam.page.goto('/work');
+    await sam.page.getByTestId(`work-${batchId}-line-clearance`).click();
+    await sam.page.getByRole('button', { name: 'Verify and sign' }).click();
+    await expect(sam.page.getByTestId('sign-meaning').textContent()).resolves.toContain('verified');
+    await sam.page.getByLabel('Your password').fill(passwords.get('sam')!);
+    await sam.page.getByRole('button', { name: 'Sign and verify' }).click();
+    await sam.page.getByText('Step verified and signed.').waitFor();
+    await sam.page.getByRole('heading', { name: 'Done' }).waitFor();
+    await screenshot(sam.page, '02-supervisor-verified');
+  });
+
+  it('an operator is refused an expired lot with its reason, then dispenses and completes the step', async () => {
+    const olivia = await as('olivia');
+    await olivia.page.goto('/work');
+    await olivia.page.getByTestId(`work-${batchId}-dispense-api`).click();
+    await olivia.page.getByRole('heading', { name: 'Dispense the active substance' }).waitFor();
+    // Readiness of the balance shows as soon as it is scanned, before starting.
+    await olivia.page.getByLabel(/Equipment: api-balance/).fill('L1-BAL-01');
+    await olivia.page.getByTestId('readiness-api-balance').getByText('ready').waitFor();
+    await olivia.page.getByRole('button', { name: 'Start step' }).click();
+    await olivia.page.getByText('Step started.').waitFor();
+
+    const dispense = olivia.page.getByTestId('consume-api');
+    await dispense.getByLabel('Lot').fill('LAC-0815');
+    await dispense.getByLabel('Quantity weighed').fill('1.5');
+    await dispense.getByLabel(/Balance/).fill('L1-BAL-01');
+    await dispense.getByRole('button', { name: 'Record dispensing' }).click();
+    const refusal = olivia.page.getByTestId('problem-detail');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toMatch(/LAC-0815/);
+    await screenshot(olivia.page, '03-operator-refused');
+
+    await dispense.getByLabel('Lot').fill('L1-API-2611');
+    await dispense.getByRole('button', { name: 'Record dispensing' }).click();
+    await olivia.page.getByText('api: dispensing recorded.').waitFor();
+    await olivia.page.getByRole('button', { name: 'Complete and sign' }).click();
+    await expect(olivia.page.getByTestId('sign-meaning').textContent()).resolves.toContain('performed');
+    await olivia.page.getByLabel('Your password').fill(passwords.get('olivia')!);
+    await olivia.page.getByRole('button', { name: 'Sign and complete' }).click();
+    await olivia.page.getByText('Step completed and signed.').waitFor();
+    await olivia.page.getByRole('heading', { name: 'Second-person verification' }).waitFor();
+    await screenshot(olivia.page, '04-operator-completed');
+  });
+
+  it('QA places a hold, finds it in the inbox and releases it with a reason', async () => {
+    const quinn = await as('quinn');
+    await quinn.page.goto(`/batches/${batchId}`);
+    await quinn.page.getByLabel('Reason', { exact: true }).fill('Label reconciliation pending for the API container');
+    await quinn.page.getByRole('button', { name: 'Place hold' }).click();
+    await quinn.page.getByText('Hold placed.').waitFor();
+    await quinn.page.goto('/qa');
+    const held = quinn.page.getByTestId('inbox-holds');
+    await held.getByText('Label reconciliation pending').waitFor();
+    await held.getByRole('link').first().click();
+    const hold = quinn.page.locator('[data-testid^="hold-H"]').first();
+    await hold.getByRole('textbox').fill('Labels reconciled: 1 container, matches the dispensing record');
+    await hold.getByRole('button', { name: /Release hold/ }).click();
+    await quinn.page.getByText(/Hold H\d+ released\./).waitFor();
+    await quinn.page.getByText('No hold on this batch.').waitFor();
+    await screenshot(quinn.page, '05-qa-released-hold');
+  });
+
+  it('an engineer uploads a broken procedure and sees the checker messages at their lines', async () => {
+    const erin = await as('erin');
+    await erin.page.goto('/procedures/new');
+    await erin.page.getByLabel('Procedure YAML').fill(BROKEN_PROCEDURE);
+    await erin.page.getByRole('button', { name: 'Upload as draft' }).click();
+    await erin.page.getByTestId('problem-detail').waitFor();
+    expect(await erin.page.getByTestId('problem-detail').textContent()).toMatch(/error/);
+    const messages = erin.page.getByTestId('diagnostics');
+    await messages.getByText(/tare/).first().waitFor();
+    // Each message names its line; the annotated source shows it under that line.
+    expect(await messages.getByRole('button', { name: /^Line \d+/ }).count()).toBeGreaterThan(0);
+    await erin.page.getByRole('heading', { name: 'Messages at their lines' }).waitFor();
+    await screenshot(erin.page, '06-engineer-checker-messages');
+
+    // A record that does not exist gets a page of its own with the server's sentence.
+    await erin.page.goto('/procedures/NO-SUCH-PROCEDURE');
+    await erin.page.getByTestId('error-page').waitFor();
+    expect(await erin.page.getByTestId('problem-detail').textContent()).toMatch(/NO-SUCH-PROCEDURE/);
+  });
+
+  it('the leader dashboard counts a refused attempt the moment it happens', async () => {
+    const lena = await as('lena');
+    await lena.page.goto('/leader');
+    await lena.page.getByText('Live', { exact: false }).first().waitFor();
+    const prevented = lena.page.getByTestId('prevented-total');
+    await expect.poll(async () => Number(await prevented.textContent()), { timeout: 20_000 }).toBeGreaterThan(0);
+    const before = Number(await prevented.textContent());
+
+    // Another person, elsewhere, tries to start granulation before the dispensing is verified.
+    const oscar = await as('oscar');
+    await oscar.page.goto(`/batches/${batchId}/steps/granulate`);
+    await oscar.page.getByTestId('blocker').first().waitFor();
+    await oscar.page.getByLabel(/Equipment: granulator/).fill('L1-GRN-01');
+    await oscar.page.getByRole('button', { name: 'Start step' }).click();
+    await oscar.page.getByTestId('problem-detail').waitFor();
+
+    await expect.poll(async () => Number(await prevented.textContent()), { timeout: 15_000 }).toBe(before + 1);
+    await lena.page.getByTestId('live-feed').getByText('refused').first().waitFor();
+    await screenshot(lena.page, '07-leader-dashboard');
+  });
+});
