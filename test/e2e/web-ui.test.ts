@@ -4,7 +4,7 @@
  * for Sam's verification of its line clearance), so they run in order. Each saves a screenshot.
  */
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { browserTestsRun, launchBrowser, screenshot } from './harness/browser.ts';
 import { signIn, type Person } from './harness/people.ts';
 import { buildWebIfStale, demoPasswords, startServer, type RunningServer } from './harness/server.ts';
@@ -34,11 +34,24 @@ describe.runIf(browserTestsRun())('the web UI', () => {
     return person;
   };
 
+  /** Why the scenarios cannot run against this server (outside CI, where that is a failure instead). */
+  let missing: string | undefined;
+
   beforeAll(async () => {
     [, server] = await Promise.all([buildWebIfStale(), startServer()]);
     browser = await launchBrowser();
-    passwords = await demoPasswords(server.url);
+    try {
+      passwords = await demoPasswords(server.url);
+    } catch (error) {
+      if (process.env.CI === 'true') throw error;
+      missing = `e2e: skipped: ${(error as Error).message}`;
+      console.warn(missing);
+    }
   }, 150_000);
+
+  beforeEach((context) => {
+    if (missing !== undefined) context.skip(missing);
+  });
 
   afterAll(async () => {
     for (const p of people) await p.context.close().catch(() => {});
@@ -73,7 +86,7 @@ describe.runIf(browserTestsRun())('the web UI', () => {
     await screenshot(sam.page, '02-supervisor-verified');
   });
 
-  it('an operator is refused an expired lot with its reason, then dispenses and completes the step', async () => {
+  it('an operator is refused a lot of another material with its reason, then dispenses and completes the step', async () => {
     const olivia = await as('olivia');
     await olivia.page.goto('/work');
     await olivia.page.getByTestId(`work-${batchId}-dispense-api`).click();

@@ -216,7 +216,7 @@ export interface EquipmentView {
   readonly status: string;
   readonly cleanUntil?: string;
   readonly calibrationDue?: string;
-  readonly inUseBy?: string;
+  readonly inUseBy?: { readonly batchId: string; readonly stepId: string };
   readonly statusReason?: string;
   readonly readiness: { readonly ready: boolean; readonly reasons: readonly string[]; readonly message?: string };
   readonly version: number;
@@ -226,10 +226,12 @@ export interface LotView {
   readonly id: string;
   readonly site: string;
   readonly material: string;
-  readonly status: string;
-  readonly quantity: number;
+  readonly status: 'quarantine' | 'released' | 'rejected';
+  readonly onHand: number;
   readonly unit: string;
-  readonly expiry?: string;
+  readonly expiry: string;
+  readonly producedBy?: string;
+  readonly rejectionReason?: string;
   readonly version: number;
 }
 

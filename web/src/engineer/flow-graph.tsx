@@ -8,7 +8,7 @@ import { useMemo } from 'react';
 import { Link } from 'react-router';
 import type { StepDefinition, StepStatus } from '../api/types.ts';
 
-const WIDTH = 230;
+const WIDTH = 260;
 const HEIGHT = 64;
 
 interface Placed {
@@ -71,10 +71,10 @@ export function FlowGraph({ steps, title, statuses, linkOf }: FlowGraphProps) {
             <g className={`node ${status ?? ''} ${step.verify ? 'verify' : ''}`} transform={`translate(${x - WIDTH / 2}, ${y - HEIGHT / 2})`} data-step={step.id}>
               <rect width={WIDTH} height={HEIGHT} rx={8} />
               <text x={10} y={24}>
-                {truncate(step.title, 30)}
+                {truncate(step.title, 34)}
               </text>
               <text x={10} y={46} className="meta">
-                {truncate(meta, 40)}
+                {truncate(meta, 46)}
               </text>
             </g>
           );

@@ -9,12 +9,12 @@ export function SourceView({ source, diagnostics }: { readonly source: string; r
       {source.split('\n').map((line, i) => {
         const here = byLine.get(i + 1) ?? [];
         return (
-          <span key={i} className={`line ${here.length > 0 ? 'err' : ''}`} id={`source-line-${i + 1}`}>
+          <span key={i} className={`line ${here.some((d) => d.severity === 'error') ? 'err' : ''}`} id={`source-line-${i + 1}`}>
             <span className="ln">{i + 1}</span>
             {line}
             {'\n'}
             {here.map((d, j) => (
-              <span key={j} className="msg">
+              <span key={j} className={`msg ${d.severity}`}>
                 ↑ {d.severity}: {d.message}
               </span>
             ))}

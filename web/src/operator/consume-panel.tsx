@@ -76,8 +76,7 @@ export function ConsumePanel({ consume, definition, view, lots, disabled, onCons
               </datalist>
               {lot !== undefined ? (
                 <span className="small">
-                  {lot.material}, {lot.status}
-                  {lot.expiry !== undefined ? `, expires ${lot.expiry}` : ''}, {lot.quantity} {lot.unit} on hand
+                  {lot.material}, {lot.status}, expiry {lot.expiry}, {lot.onHand} {lot.unit} on hand
                 </span>
               ) : null}
             </>
