@@ -7,6 +7,9 @@ describe('loadConfig', () => {
     ['defaults', {}, {}, { dataDir: resolve('./data'), databaseUrl: undefined, port: 3000 }],
     ['environment', {}, { BES_DATA: '/srv/bes', PORT: '8080', BES_DATABASE_URL: 'postgres://db/bes' }, { dataDir: '/srv/bes', port: 8080, databaseUrl: 'postgres://db/bes' }],
     ['options win over environment', { data: '/opt/x', port: 9000 }, { BES_DATA: '/srv/bes', PORT: '8080' }, { dataDir: '/opt/x', port: 9000 }],
+    ['demo on, simulator and MQTT off by default', {}, {}, { demo: true, simulate: false, mqttUrl: undefined }],
+    ['production and live data', {}, { BES_DEMO: 'false', BES_SIMULATE: '1', BES_MQTT_URL: 'mqtt://broker:1883' }, { demo: false, simulate: true, mqttUrl: 'mqtt://broker:1883' }],
+    ['the command line wins for demo and simulator', { demo: false, simulate: true }, { BES_DEMO: 'true', BES_SIMULATE: 'no' }, { demo: false, simulate: true }],
     ['empty variables count as unset', {}, { BES_DATA: '', BES_DATABASE_URL: '', PORT: '' }, { dataDir: resolve('./data'), databaseUrl: undefined, port: 3000 }],
   ])('%s', (_name, overrides, env, expected) => {
     expect(loadConfig(overrides, env)).toMatchObject(expected);
@@ -24,6 +27,8 @@ describe('loadConfig', () => {
     [{ databaseUrl: 'mysql://x' }, {}],
     [{}, { BES_CHECKPOINT_EVERY_EVENTS: '0' }],
     [{}, { BES_LEDGER_NAME: 'has space' }],
+    [{}, { BES_DEMO: 'maybe' }],
+    [{}, { BES_MQTT_URL: 'http://broker' }],
   ])('refuses %j %j with a clear error', (overrides, env) => {
     expect(() => loadConfig(overrides, env)).toThrow(ConfigError);
   });

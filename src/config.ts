@@ -11,6 +11,12 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   readonly port: number;
   readonly host: string;
+  /** MQTT broker for live process data (BES_MQTT_URL); ingestion is off when absent. */
+  readonly mqttUrl: string | undefined;
+  /** Seed the demo site on first start and show demo passwords (BES_DEMO, default on; off in production). */
+  readonly demo: boolean;
+  /** Run the plant simulator (BES_SIMULATE or `--simulate`). */
+  readonly simulate: boolean;
   readonly ledger: {
     readonly name: string;
     readonly keysDir: string;
@@ -25,10 +31,19 @@ export interface ConfigOverrides {
   readonly databaseUrl?: string;
   readonly port?: string | number;
   readonly host?: string;
+  readonly demo?: boolean;
+  readonly simulate?: boolean;
 }
 
 export class ConfigError extends Error {
   readonly code = 'invalid_config';
+}
+
+function flag(name: string, text: string | undefined, fallback: boolean): boolean {
+  if (text === undefined || text === '') return fallback;
+  if (/^(1|true|yes|on)$/i.test(text)) return true;
+  if (/^(0|false|no|off)$/i.test(text)) return false;
+  throw new ConfigError(`${name} must be true or false, got ${text}`);
 }
 
 function integer(name: string, text: string | number | undefined, fallback: number, min: number, max: number): number {
@@ -36,6 +51,12 @@ function integer(name: string, text: string | number | undefined, fallback: numb
   const n = typeof text === 'number' ? text : Number(text);
   if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got ${String(text)}`);
   return n;
+}
+
+function mqttUrlOf(text: string | undefined): string | undefined {
+  if (text === undefined || text === '') return undefined;
+  if (!/^(mqtts?|wss?|tcp):\/\//.test(text)) throw new ConfigError('BES_MQTT_URL must start with mqtt://, mqtts://, ws:// or wss://');
+  return text;
 }
 
 /** Reads the configuration from `env` and explicit overrides (command-line options win). */
@@ -54,6 +75,9 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     databaseUrl,
     port: integer('port', overrides.port || env.PORT, 3000, 0, 65535),
     host: overrides.host || env.HOST || '127.0.0.1',
+    mqttUrl: mqttUrlOf(env.BES_MQTT_URL),
+    demo: overrides.demo ?? flag('BES_DEMO', env.BES_DEMO, true),
+    simulate: overrides.simulate ?? flag('BES_SIMULATE', env.BES_SIMULATE, false),
     ledger: Object.freeze({
       name,
       keysDir,

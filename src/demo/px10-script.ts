@@ -49,6 +49,8 @@ export interface ScriptOptions {
   readonly outOfSpec?: boolean;
   /** Extra refused attempts, on top of the two every batch has. */
   readonly mistakes?: readonly Mistake[];
+  /** In-process control rounds during compression, 30 minutes apart (default 1: the benchmark's path). */
+  readonly ipcRounds?: number;
   /** Mean tablet hardness in kP (spec 8–12); the default is 10. */
   readonly hardness?: number;
 }
@@ -169,22 +171,30 @@ export function px10Sequence(options: ScriptOptions): SequenceItem[] {
   wait(10);
   ok('olivia', { type: 'StartStep', data: { stepId: 'compress', equipment: { press: `${p}P-01`, tester: `${p}HT-01` } } });
   ok('olivia', { type: 'ConsumeMaterial', data: { stepId: 'compress', material: 'granulate', lotId: granulate, quantity: 30, unit: 'kg' } });
+  // In-process controls: a round at the start, then every 30 minutes while the press runs.
+  const round = (hardnessValue: number) => {
+    ok('olivia', { type: 'RecordValue', data: { stepId: 'compress', fieldId: 'hardness', value: ten(hardnessValue) } });
+    ok('olivia', { type: 'RecordValue', data: { stepId: 'compress', fieldId: 'ipc_weight', value: ten(200) } });
+    ok('olivia', { type: 'RecordValue', data: { stepId: 'compress', fieldId: 'thickness', value: ten(4.1) } });
+  };
   wait(15);
-  ok('olivia', { type: 'RecordValue', data: { stepId: 'compress', fieldId: 'hardness', value: ten(hardness) } });
-  ok('olivia', { type: 'RecordValue', data: { stepId: 'compress', fieldId: 'ipc_weight', value: ten(200) } });
-  ok('olivia', { type: 'RecordValue', data: { stepId: 'compress', fieldId: 'thickness', value: ten(4.1) } });
+  round(hardness);
+  for (let k = 1; k < (options.ipcRounds ?? 1); k++) {
+    wait(28);
+    round(hardness);
+  }
   if (options.outOfSpec === true) {
     // A true measurement out of spec is recorded, never refused: a deviation holds the batch until QA decides.
-    wait(30);
+    wait(28);
     ok('olivia', { type: 'RecordValue', data: { stepId: 'compress', fieldId: 'hardness', value: ten(7.1) } });
     wait(2);
     refused('olivia', { type: 'CompleteStep', data: { stepId: 'compress', ...sign('performed') } }, 'batch_on_hold');
-    wait(45);
+    wait(20);
     ok('quinn', { type: 'ReleaseHold', data: { holdId: 'H1', reason: 'Press force adjusted after investigation; continue with 100 % hardness testing' } });
-    wait(10);
-    ok('olivia', { type: 'RecordValue', data: { stepId: 'compress', fieldId: 'hardness', value: ten(hardness) } });
+    wait(5);
+    round(hardness);
   }
-  wait(240);
+  wait(options.outOfSpec === true ? 3 : 20);
   ok('olivia', { type: 'CompleteStep', data: { stepId: 'compress', ...sign('performed') } }, 'compress');
   wait(15);
 

@@ -115,7 +115,7 @@ export async function seedDemoSite(options: SeedOptions): Promise<DemoSummary> {
       const batchId = `PX10-${isoDay(clock.now()).replaceAll('-', '').slice(2)}-${line === DEMO_LINES[0] ? 1 : 2}`;
       const outOfSpec = day % 5 === 3;
       const mistakes: Mistake[] = pickSome(random, MISTAKES, 0.25);
-      const items = px10Sequence({ batchId, site, version: px10, prefix: line, expiry: isoDay(new Date(clock.now().getTime() + 30 * DAY)), outOfSpec, mistakes, hardness: 9.4 + Math.round(random() * 12) / 10 });
+      const items = px10Sequence({ batchId, site, version: px10, prefix: line, expiry: isoDay(new Date(clock.now().getTime() + 30 * DAY)), outOfSpec, mistakes, ipcRounds: 8, hardness: 9.4 + Math.round(random() * 12) / 10 });
       const run = await runScript({ engine, batchId, items, actors, pass: (minutes) => clock.advance(minutes) });
       completed++;
       refusedAttempts += run.refused;

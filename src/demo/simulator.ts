@@ -49,7 +49,7 @@ export function scriptFor(batchId: string, options: { site: string; line: string
     version: options.version,
     prefix: options.line,
     expiry: options.expiry,
-    ...(plain ? {} : { outOfSpec: random() < 0.2, mistakes: pickSome(random, MISTAKES, 0.3), hardness: 9.4 + Math.round(random() * 12) / 10 }),
+    ...(plain ? {} : { outOfSpec: random() < 0.2, mistakes: pickSome(random, MISTAKES, 0.3), ipcRounds: 8, hardness: 9.4 + Math.round(random() * 12) / 10 }),
   });
 }
 

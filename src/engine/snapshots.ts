@@ -51,7 +51,8 @@ function storedForm(kindName: string, state: unknown, cache: DefinitionCache): u
 /** Puts back what {@link storedForm} left out. Snapshots written before it still hold the definition. */
 async function completeState(kindName: string, state: unknown, cache: DefinitionCache, read: ReadDocument): Promise<unknown> {
   if (kindName !== KINDS.batch.name) return state;
-  const batch = state as BatchState;
+  // Fields added to the state since a snapshot was written start from their initial value.
+  const batch = { ...KINDS.batch.initialState, ...(state as BatchState) };
   if (!batch.created || batch.definition !== undefined) return batch;
   const definition = await cache.get(read, batch.procedure, batch.version);
   if (definition === undefined) throw new Error(`batch ${batch.id}: procedure ${batch.procedure} version ${batch.version} is missing from the store`);

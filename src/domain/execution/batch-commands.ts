@@ -115,6 +115,11 @@ export type ReleaseHold = Command<
 
 export type CompleteBatch = Command<'CompleteBatch', Record<string, never>>;
 
+/** A watched process tag left its specification while its step runs (the process data interface only). */
+export type ReportProcessExcursion = Command<'ReportProcessExcursion', { readonly stepId: string; readonly tag: string; readonly value: number }>;
+/** The tag is back within its specification. */
+export type EndProcessExcursion = Command<'EndProcessExcursion', { readonly stepId: string; readonly tag: string; readonly value: number }>;
+
 export type BatchCommand =
   | CreateBatch
   | StartStep
@@ -125,4 +130,6 @@ export type BatchCommand =
   | VerifyStep
   | PlaceHold
   | ReleaseHold
-  | CompleteBatch;
+  | CompleteBatch
+  | ReportProcessExcursion
+  | EndProcessExcursion;

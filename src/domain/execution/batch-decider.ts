@@ -13,6 +13,7 @@ import { decideCreate } from './decide-create.ts';
 import { decidePlaceHold, decideReleaseHold } from './decide-holds.ts';
 import { decideCorrect, decideRecord } from './decide-record.ts';
 import { decideStart } from './decide-start.ts';
+import { decideEndExcursion, decideReportExcursion } from './decide-process.ts';
 
 /** Decides one batch command; pure. */
 export function decideBatch(state: BatchState, command: BatchCommand, ctx: BatchContext): BatchDecision {
@@ -37,6 +38,10 @@ export function decideBatch(state: BatchState, command: BatchCommand, ctx: Batch
       return decideReleaseHold(state, command, ctx);
     case 'CompleteBatch':
       return decideCompleteBatch(state, command, ctx);
+    case 'ReportProcessExcursion':
+      return decideReportExcursion(state, command, ctx);
+    case 'EndProcessExcursion':
+      return decideEndExcursion(state, command, ctx);
   }
 }
 

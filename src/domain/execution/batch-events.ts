@@ -83,7 +83,9 @@ export type BatchEvent =
   | DomainEvent<'StepCompleted', { stepId: string; by: string; name: string; at: string; signature?: Signature; producedLot?: { lotId: string; quantity: number; unit: string } }>
   | DomainEvent<'StepVerified', { stepId: string; by: string; name: string; at: string; signature?: Signature }>
   | DomainEvent<'StepSkipped', { stepId: string; condition: string; reason: string }>
-  | DomainEvent<'BatchCompleted', { by: string; at: string }>;
+  | DomainEvent<'BatchCompleted', { by: string; at: string }>
+  | DomainEvent<'ProcessExcursionStarted', { stepId: string; tag: string; source: string; value: number; unit: string; limits?: Limits; at: string }>
+  | DomainEvent<'ProcessExcursionEnded', { stepId: string; tag: string; value: number; at: string }>;
 
 export type BatchEventType = BatchEvent['type'];
 export type BatchEventOf<T extends BatchEventType> = Extract<BatchEvent, { type: T }>;

@@ -49,6 +49,8 @@ export interface BatchState {
   readonly deviations: readonly string[];
   /** Counts holds ever placed, for deterministic hold ids. */
   readonly holdsPlaced: number;
+  /** Process tags out of specification now, as `stepId|tag`. */
+  readonly excursions: readonly string[];
 }
 
 export const initialBatchState: BatchState = {
@@ -63,6 +65,7 @@ export const initialBatchState: BatchState = {
   holds: [],
   deviations: [],
   holdsPlaced: 0,
+  excursions: [],
 };
 
 const EMPTY_RUN: StepRun = { status: 'pending', performers: [], equipment: {}, consumed: {} };
@@ -123,6 +126,10 @@ export function evolveBatch(state: BatchState, event: BatchEvent): BatchState {
       return updateStep(state, event.data.stepId, (run) => ({ ...run, status: 'skipped' }));
     case 'BatchCompleted':
       return { ...state, status: 'completed' };
+    case 'ProcessExcursionStarted':
+      return { ...state, excursions: [...state.excursions, `${event.data.stepId}|${event.data.tag}`] };
+    case 'ProcessExcursionEnded':
+      return { ...state, excursions: state.excursions.filter((k) => k !== `${event.data.stepId}|${event.data.tag}`) };
   }
 }
 

@@ -14,6 +14,8 @@ import { decideBatch } from './batch-decider.ts';
 import type { BatchEvent, StoredValue } from './batch-events.ts';
 import { evolveBatch, initialBatchState } from './batch-state.ts';
 import { samplesOf } from './entered-value.ts';
+import { roundsDue } from './missed-rounds.ts';
+import { excursionCommandFor, PROCESS_DATA_ACTOR, tagSource } from './decide-process.ts';
 import { procedure, PROCEDURE, STEP, VERSION } from './test-procedure.ts';
 import { people } from './test-resources.ts';
 import { BATCH, cmd, contextFor, emptyScenario, hardness, initialWorld, perform, type ContextOptions, type Scenario } from './test-world.ts';
@@ -69,7 +71,7 @@ const lcVerified = perform(lcCompleted, cmd.verify('line-clearance'), supervisor
 const chargeStarted = perform(lcVerified, cmd.start('charge'), operator, at('08:15'));
 const charged = perform(chargeStarted, cmd.consume('L-REL', 25), operator, at('08:20'));
 const chargeDone = perform(charged, cmd.complete('charge'), operator, at('08:25'));
-const compressStarted = perform(chargeDone, cmd.start('compress', { press: 'P-01' }), operator, at('09:00'));
+const compressStarted = perform(chargeDone, cmd.start('compress', { press: 'P-01' }), operator, at('09:30'));
 const hardnessRecorded = perform(compressStarted, cmd.record('compress', 'hardness', hardness(10)), operator, at('09:30'));
 const compressDone = perform(hardnessRecorded, cmd.complete('compress'), operator, at('10:00'));
 const inspectionStarted = perform(compressDone, cmd.start('visual-inspection'), operator, at('11:00'));
@@ -1346,5 +1348,95 @@ describe('the fixture world', () => {
   it('the initial world is untouched by the scenarios', () => {
     expect(initialWorld.equipment['P-01']?.state.status).toBe('clean');
     expect(initialWorld.lots['L-REL']?.state.onHand).toBe(100);
+  });
+});
+
+describe('in-process checks repeated while a step runs', () => {
+  it.each([
+    [0, 1],
+    [34, 1],
+    [35, 2],
+    [64, 2],
+    [65, 3],
+    [240, 8],
+  ])('a run of %i min at every 30 min calls for %i rounds (5 min grace per round)', (minutes, due) => {
+    expect(roundsDue(minutes * 60_000, 30 * 60_000)).toBe(due);
+  });
+
+  it('completing after a missed round is accepted and raises a minor deviation naming the rounds, holding nothing', () => {
+    const started = perform(chargeDone, cmd.start('compress', { press: 'P-01' }), operator, at('09:00'));
+    const recorded = perform(started, cmd.record('compress', 'hardness', hardness(10)), operator, at('09:05'));
+    const then = given(recorded).when(cmd.complete('compress'), operator, at('10:00'));
+    const decision = then.decision;
+    if (!decision.ok) throw new Error(decision.refusal.message);
+    const [exception, completed] = decision.events;
+    expect(exception).toMatchObject({ type: 'ExceptionRaised', data: { deviationId: 'B-1-D1', stepId: 'compress', severity: 'minor', group: 'process', hold: 'none' } });
+    expect((exception!.data as { message: string }).message).toBe('In-process checks in "Compress tablets" were missed (every 30 min): Hardness 1 of 2 rounds');
+    expect(completed).toMatchObject({ type: 'StepCompleted' });
+    expect(decision.also.map((a) => a.streamId)).toContain('deviation-B-1-D1');
+    expect(decision.events.some((e) => e.type === 'HoldPlaced')).toBe(false);
+  });
+
+  it('completing with every round recorded raises nothing', () => {
+    const started = perform(chargeDone, cmd.start('compress', { press: 'P-01' }), operator, at('09:00'));
+    const first = perform(started, cmd.record('compress', 'hardness', hardness(10)), operator, at('09:05'));
+    const second = perform(first, cmd.record('compress', 'hardness', hardness(10.1)), operator, at('09:33'));
+    const decision = given(second).when(cmd.complete('compress'), operator, at('10:00')).decision;
+    expect(decision.ok && decision.events.map((e) => e.type)).toEqual(['StepCompleted', 'StepSkipped']);
+  });
+});
+
+describe('process data: excursions of a watched tag while its step runs', () => {
+  const system = { ...operator, id: PROCESS_DATA_ACTOR, name: 'Process data interface' };
+  const TAG = 'press/compression-force';
+  const report = (value: number, tag = TAG, stepId = 'compress'): BatchCommand => ({ type: 'ReportProcessExcursion', data: { stepId, tag, value } });
+  const end = (value: number): BatchCommand => ({ type: 'EndProcessExcursion', data: { stepId: 'compress', tag: TAG, value } });
+
+  it('a value out of spec starts an excursion, read from the press the step uses, with the deviation its path asks for', () => {
+    const decision = given(compressStarted).when(report(23.5), system, at('09:40')).decision;
+    if (!decision.ok) throw new Error(decision.refusal.message);
+    expect(decision.events[0]).toEqual({
+      type: 'ProcessExcursionStarted',
+      data: { stepId: 'compress', tag: TAG, source: 'P-01/compression-force', value: 23.5, unit: 'kN', limits: { spec: { min: 10, max: 20 } }, at: at('09:40') },
+    });
+    expect(decision.events[1]).toMatchObject({ type: 'ExceptionRaised', data: { deviationId: 'B-1-D1', severity: 'minor', group: 'process', hold: 'none', value: 23.5 } });
+    expect(decision.also.map((a) => a.streamId)).toEqual(['deviation-B-1-D1']);
+  });
+
+  it('the tag back within spec ends it; a second excursion can start after', () => {
+    const started = perform(compressStarted, report(23.5), system, at('09:40'));
+    expect(started.state.excursions).toEqual(['compress|press/compression-force']);
+    given(started).when(end(15), system, at('09:45')).thenEvents([{ type: 'ProcessExcursionEnded', data: { stepId: 'compress', tag: TAG, value: 15, at: at('09:45') } }]);
+    const ended = perform(started, end(15), system, at('09:45'));
+    expect(ended.state.excursions).toEqual([]);
+    expect(given(ended).when(report(8), system, at('09:50')).decision.ok).toBe(true);
+  });
+
+  it.each([
+    ['excursion_open', 'a second report while one is open', () => perform(compressStarted, report(23.5), system, at('09:40')), report(25), system],
+    ['not_an_excursion', 'a value within spec', () => compressStarted, report(15), system],
+    ['tag_not_watched', 'a tag the step does not watch', () => compressStarted, report(99, 'press/punch-temperature'), system],
+    ['step_not_active', 'a step that is not running', () => chargeDone, report(25), system],
+    ['role_not_permitted', 'a person reporting an excursion', () => compressStarted, report(25), operator],
+    ['excursion_not_open', 'ending an excursion that is not open', () => compressStarted, end(15), system],
+  ] as const)('refused %s: %s', (code, _what, scenario, command, who) => {
+    given(scenario()).when(command, who, at('09:41')).thenRefused(code);
+  });
+
+  it.each([
+    [23.5, [], 'ReportProcessExcursion'],
+    [15, [], undefined],
+    [15, ['compress|press/compression-force'], 'EndProcessExcursion'],
+    [25, ['compress|press/compression-force'], undefined],
+  ] as const)('a sample of %s with open %j calls for %s', (value, open, expected) => {
+    const state = { ...compressStarted.state, excursions: open };
+    const tag = procedure.steps.find((s) => s.id === 'compress')!.process[0]!;
+    expect(excursionCommandFor(state, 'compress', tag, value)?.type).toBe(expected);
+  });
+
+  it('a literal tag (no equipment alias) is read as written', () => {
+    const step = procedure.steps.find((s) => s.id === 'compress')!;
+    expect(tagSource(step, compressStarted.state.steps.compress, 'utility/room-humidity')).toBe('utility/room-humidity');
+    expect(tagSource(step, compressStarted.state.steps.compress, 'press/compression-force')).toBe('P-01/compression-force');
   });
 });

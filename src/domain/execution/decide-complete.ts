@@ -16,6 +16,7 @@ import { skipsDue } from './graph.ts';
 import { batchGuard, holdGuard, performerGuard, personGuard } from './guards.ts';
 import { EPSILON, targetOf } from './targets.ts';
 import { producedLot } from './produce.ts';
+import { missedRoundEvents } from './missed-rounds.ts';
 
 /** Checks a required signature and returns it as recorded (printed name, time, meaning). */
 export function signatureFor(required: SignatureMeaning | undefined, given: SignatureInput | undefined, ctx: BatchContext, what: string): Signature | Refusal | undefined {
@@ -80,7 +81,10 @@ export function decideComplete(state: BatchState, command: CompleteStep, ctx: Ba
       ...(command.data.producedLot ? { producedLot: { lotId: command.data.producedLot.lotId, quantity: command.data.producedLot.quantity, unit: command.data.producedLot.unit } } : {}),
     },
   };
-  return accepted([completed, ...skipsDue(evolveBatch(state, completed))], also);
+  // Missed in-process rounds go on the record before the completion, as they happened during the run.
+  const missed = missedRoundEvents(state, step, ctx);
+  const afterMissed = missed.events.reduce(evolveBatch, state);
+  return accepted([...missed.events, completed, ...skipsDue(evolveBatch(afterMissed, completed))], [...missed.also, ...also]);
 }
 
 export function decideVerify(state: BatchState, command: VerifyStep, ctx: BatchContext): BatchDecision {

@@ -25,6 +25,14 @@ export function outOfSpecMessage(step: StepDefinition, field: FieldDefinition, v
   return `${field.label} in "${step.title}" is out of specification`;
 }
 
+/** What an exception says about itself: the sentence, and the value and limits when there are any. */
+export interface ExceptionFacts {
+  readonly message: string;
+  readonly fieldId?: string;
+  readonly value?: StoredValue;
+  readonly limits?: Limits;
+}
+
 /** Events for an out-of-spec value, with deterministic deviation and hold ids. */
 export function exceptionEvents(
   state: BatchState,
@@ -34,20 +42,25 @@ export function exceptionEvents(
   path: ExceptionPath,
   ctx: DecisionContext,
 ): { events: BatchEvent[]; also: StreamEvents[] } {
-  const deviationId = `${state.id}-D${state.deviations.length + 1}`;
-  const message = outOfSpecMessage(step, field, value);
   const limits: Limits | undefined = field.type === 'number' ? field.limits : undefined;
+  return exceptionFor(state, step, { message: outOfSpecMessage(step, field, value), fieldId: field.id, value, ...(limits ? { limits } : {}) }, path, ctx);
+}
+
+/** Any exception on a step: on the record, a deviation in its own stream, and the hold its path asks for. */
+export function exceptionFor(state: BatchState, step: StepDefinition, what: ExceptionFacts, path: ExceptionPath, ctx: DecisionContext): { events: BatchEvent[]; also: StreamEvents[] } {
+  const deviationId = `${state.id}-D${state.deviations.length + 1}`;
+  const { message } = what;
   // The same facts go on the batch record and open the deviation.
   const facts = {
     deviationId,
     stepId: step.id,
-    fieldId: field.id,
+    ...(what.fieldId !== undefined ? { fieldId: what.fieldId } : {}),
     severity: path.severity,
     group: path.group,
     hold: path.hold,
     message,
-    value,
-    ...(limits ? { limits } : {}),
+    ...(what.value !== undefined ? { value: what.value } : {}),
+    ...(what.limits ? { limits: what.limits } : {}),
     ...(path.ref ? { ref: path.ref } : {}),
   };
   const events: BatchEvent[] = [{ type: 'ExceptionRaised', data: facts }];

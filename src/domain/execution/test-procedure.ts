@@ -68,7 +68,7 @@ export const compress: StepDefinition = {
     { id: 'press_id', type: 'equipment', label: 'Press used', required: false, equipment: 'press' },
   ],
   repeat: { everyMs: 30 * MINUTE, fields: ['hardness'] },
-  process: [{ tag: 'press-01/compression-force', unit: 'kN', limits: { spec: { min: 10, max: 20 } }, onOutOfSpec: { severity: 'minor', group: 'process', hold: 'none' } }],
+  process: [{ tag: 'press/compression-force', unit: 'kN', limits: { spec: { min: 10, max: 20 } }, onOutOfSpec: { severity: 'minor', group: 'process', hold: 'none' } }],
 };
 
 export const extraTest: StepDefinition = {

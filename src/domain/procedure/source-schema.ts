@@ -22,7 +22,7 @@ const consume = z
 
 const processTag = z
   .strictObject({
-    tag: text.describe('Process data tag, e.g. press-01/compression-force.'),
+    tag: text.describe('Process data tag, e.g. press/compression-force (a leading equipment alias is replaced by the equipment the step uses).'),
     unit: text.describe('Unit of the tag values.'),
     limits: limits.optional(),
     onOutOfSpec: exceptionPath.optional().describe('The deviation an excursion opens. Default group: process.'),
