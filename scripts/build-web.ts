@@ -5,6 +5,7 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { build as viteBuild } from 'vite';
 
 const WEB = resolve(import.meta.dirname, '../web');
 const DIST_INDEX = join(WEB, 'dist', 'index.html');
@@ -39,9 +40,9 @@ export async function isStale(): Promise<{ stale: boolean; why: string }> {
 async function main(argv: readonly string[]): Promise<number> {
   const check = await isStale();
   if (argv.includes('--if-stale') && !check.stale) return 0;
-  let vite: typeof import('vite');
+  let build: typeof viteBuild;
   try {
-    vite = await import('vite');
+    ({ build } = await import('vite'));
   } catch {
     // An install without dev dependencies has no Vite: a build made earlier still serves.
     const have = (await mtime(DIST_INDEX)) !== undefined;
@@ -50,7 +51,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const started = Date.now();
   console.log(`Building the web UI (${check.why})…`);
-  await vite.build({ configFile: join(WEB, 'vite.config.ts'), logLevel: 'warn' });
+  await build({ configFile: join(WEB, 'vite.config.ts'), logLevel: 'warn' });
   console.log(`Built the web UI into web/dist in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return 0;
 }
