@@ -117,6 +117,15 @@ describe.runIf(browserTestsRun())('the web UI', () => {
     await olivia.page.getByText('Step completed and signed.').waitFor();
     await olivia.page.getByRole('heading', { name: 'Second-person verification' }).waitFor();
     await screenshot(olivia.page, '04-operator-completed');
+
+    // The session ends elsewhere (signed out on another tab): the next request leads to the sign-in page.
+    const session = (await (await olivia.context.request.get('/api/session')).json()) as { csrfToken: string };
+    const ended = await olivia.context.request.delete('/api/session', { headers: { origin: server.url, 'x-csrf-token': session.csrfToken } });
+    expect(ended.ok()).toBe(true);
+    await olivia.page.getByRole('link', { name: `Batch ${batchId}` }).click();
+    await olivia.page.getByRole('heading', { name: 'Sign in to OpenBES' }).waitFor();
+    await olivia.page.getByText(/Your session has ended/).waitFor();
+    expect(olivia.page.url()).toContain(`next=${encodeURIComponent(`/batches/${batchId}`)}`);
   });
 
   it('QA places a hold, finds it in the inbox and releases it with a reason', async () => {
