@@ -93,10 +93,12 @@ export function VersionPage() {
           ))}
         </section>
       </div>
-      <section aria-labelledby="source-title" className="stack">
-        <h2 id="source-title">Source</h2>
+      <details className="stack">
+        <summary>
+          <h2 style={{ display: 'inline' }}>Source</h2> <span className="muted">({v.source.split('\n').length} lines of YAML)</span>
+        </summary>
         <SourceView source={v.source} diagnostics={[]} />
-      </section>
+      </details>
     </div>
   );
 }

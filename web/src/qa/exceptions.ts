@@ -17,6 +17,8 @@ export interface Exception {
 
 export function exceptionsOf(record: BatchRecord): Exception[] {
   const out: Exception[] = [];
+  const titles = new Map(record.sections.flatMap((s) => s.steps.map((step) => [step.id, step.title] as const)));
+  const titleOf = (stepId: string | null) => (stepId === null ? undefined : (titles.get(stepId) ?? stepId));
   for (const section of record.sections) {
     for (const step of section.steps) {
       for (const field of step.fields) {
@@ -42,14 +44,14 @@ export function exceptionsOf(record: BatchRecord): Exception[] {
     }
   }
   for (const d of record.deviations) {
-    out.push({ kind: 'deviation', severity: d.severity === 'minor' || d.severity === 'info' ? 'warn' : 'bad', step: d.stepId, text: `${d.severity} deviation ${d.deviationId} (${d.status}): ${d.message}`, who: d.raised.name ?? d.raised.id, at: d.raised.at });
+    out.push({ kind: 'deviation', severity: d.severity === 'minor' || d.severity === 'info' ? 'warn' : 'bad', step: titleOf(d.stepId)!, text: `${d.severity} deviation ${d.deviationId} (${d.status}): ${d.message}`, who: d.raised.name ?? d.raised.id, at: d.raised.at });
   }
   for (const h of record.holds) {
     const released = h.released !== null ? ` Released by ${h.released.name ?? h.released.id}: ${h.released.reason}` : ' Still in place.';
-    out.push({ kind: 'hold', severity: h.released === null ? 'bad' : 'warn', ...(h.stepId !== null ? { step: h.stepId } : {}), text: `Hold ${h.holdId}: ${h.reason}.${released}`, who: h.placed.name ?? h.placed.id, at: h.placed.at });
+    out.push({ kind: 'hold', severity: h.released === null ? 'bad' : 'warn', ...(h.stepId !== null ? { step: titleOf(h.stepId)! } : {}), text: `Hold ${h.holdId}: ${h.reason}.${released}`, who: h.placed.name ?? h.placed.id, at: h.placed.at });
   }
   for (const r of record.refusals) {
-    out.push({ kind: 'refusal', severity: 'info', ...(r.stepId !== null ? { step: r.stepId } : {}), text: `Refused ${r.command} (${r.code}): ${r.message}`, who: r.name ?? r.by, at: r.at });
+    out.push({ kind: 'refusal', severity: 'info', ...(r.stepId !== null ? { step: titleOf(r.stepId)! } : {}), text: `Refused ${r.command} (${r.code}): ${r.message}`, who: r.name ?? r.by, at: r.at });
   }
   for (const p of record.verification.problems) out.push({ kind: 'ledger', severity: 'bad', text: p });
   return out;
