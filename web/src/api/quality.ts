@@ -6,18 +6,20 @@ import { api, newIdempotencyKey, query, seg } from './client.ts';
 import { ApiProblem } from './problem.ts';
 import type { Page } from './types.ts';
 
-/** The answer of a route that may not exist on this server yet. */
-export type Optional<T> = { readonly available: true; readonly value: T } | { readonly available: false; readonly detail: string };
+/**
+ * The answer of a route that may not exist on this server yet. `failed` says it exists but refused or
+ * failed (e.g. 403 for a role that may not read it): the section shows that sentence instead.
+ */
+export type Optional<T> = { readonly available: true; readonly value: T } | { readonly available: false; readonly detail: string; readonly failed: boolean };
 
-/** Calls `load`; a 404 "no route" (not a missing record) or 405 becomes "not available". */
+/** Calls `load`; a 404 "no route" (not a missing record) or 405 becomes "not available", other problems "failed". */
 export async function optional<T>(load: () => Promise<T>): Promise<Optional<T>> {
   try {
     return { available: true, value: await load() };
   } catch (error) {
-    if (error instanceof ApiProblem && (error.status === 405 || (error.status === 404 && /no route/i.test(error.problem.detail)))) {
-      return { available: false, detail: error.problem.detail };
-    }
-    throw error;
+    if (!(error instanceof ApiProblem) || error.status === 401) throw error;
+    const absent = error.status === 405 || (error.status === 404 && /no route/i.test(error.problem.detail));
+    return { available: false, detail: error.problem.detail, failed: !absent };
   }
 }
 
@@ -63,7 +65,8 @@ const items = <T>(body: Page<T> | { items: T[] } | T[]): T[] => (Array.isArray(b
 
 export const listDeviations = () => optional(async () => items(await api<Page<DeviationView>>(`/api/deviations${query({ limit: 200 })}`)));
 export const getDeviation = (id: string) => api<DeviationView>(`/api/deviations/${seg(id)}`);
-export const listDecisions = () => optional(async () => items(await api<Page<DecisionView>>(`/api/decisions${query({ status: 'open', limit: 200 })}`)));
+/** Open decisions of the site (filtered here, so any paging or filter parameters of the route do not matter). */
+export const listDecisions = () => optional(async () => items(await api<Page<DecisionView>>('/api/decisions')).filter((d) => d.status === undefined || d.status === 'open'));
 /** The refused attempts at the site, newest first, up to `max` of them (pages of 200, by position). */
 export const listRefusals = (max = 2000) =>
   optional(async () => {

@@ -79,7 +79,7 @@ export function DashboardPage() {
         <Figure label="Batches in progress" value={String(data.running.length)} testId="wip-total" />
         <Figure label="Steps past standard time" value={String(late.length)} tone={late.length > 0 ? 'warn' : undefined} testId="delays-total" />
         <Figure label="Deviations waiting" value={String(data.openDeviations)} tone={data.openDeviations > 0 ? 'bad' : undefined} sub={`${holds} hold(s) in place`} />
-        <Figure label="Decisions waiting" value={data.decisions.available ? String(data.decisions.value) : 'n/a'} sub={data.decisions.available ? undefined : 'no decision routing on this server'} />
+        <Figure label="Decisions waiting" value={data.decisions.available ? String(data.decisions.value) : 'n/a'} sub={data.decisions.available ? undefined : data.decisions.failed ? data.decisions.detail : 'no decision routing on this server'} />
         <Figure label="Prevented errors" value={String(preventedTotal)} sub={counted.data === undefined ? 'counting…' : `refused attempts, ${counted.data.source === 'api' ? 'all recorded' : `on the last ${counted.data.batches} batches`}`} testId="prevented-total" />
         <Figure label="First-pass yield" value={fpy === undefined ? '—' : `${Math.round(fpy * 100)} %`} sub={`${data.allCompleted.length} completed batches, no deviation`} />
       </div>

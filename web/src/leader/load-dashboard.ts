@@ -1,6 +1,5 @@
 /** Everything the leader's dashboard shows, loaded at once; the live stream then keeps it moving. */
 import { getBatch, listBatches } from '../api/batches.ts';
-import { ApiProblem } from '../api/problem.ts';
 import { cachedVersion } from '../api/procedures.ts';
 import { listDecisions, listDeviations, listRefusals, type Optional } from '../api/quality.ts';
 import { getRecord } from '../api/record.ts';
@@ -34,11 +33,8 @@ export async function loadRefusalCounts(): Promise<RefusalCounts> {
 }
 
 async function refusalCounts(batches: readonly BatchSummary[]): Promise<RefusalCounts> {
-  // The refusal history is for supervisors, QA and leaders; others count from the batch records.
-  const fromApi = await listRefusals().catch((error: unknown) => {
-    if (error instanceof ApiProblem && error.status === 403) return { available: false as const, detail: error.problem.detail };
-    throw error;
-  });
+  // The refusal history is for supervisors, QA and leaders; others (403) count from the batch records.
+  const fromApi = await listRefusals();
   const byCode: Record<string, number> = {};
   if (fromApi.available) {
     for (const r of fromApi.value) byCode[r.code] = (byCode[r.code] ?? 0) + 1;
@@ -70,6 +66,6 @@ export async function loadDashboard(): Promise<DashboardData> {
     allCompleted,
     definitions,
     openDeviations,
-    decisions: decisions.available ? { available: true, value: decisions.value.length } : decisions,
+    decisions: decisions.available ? { available: true as const, value: decisions.value.length } : decisions,
   };
 }

@@ -47,7 +47,21 @@ export function StartPanel({ step, definition, equipment, disabled, onStart }: S
           >
             {(p) => (
               <div className="stack">
-                <input {...p} name={`equipment-${alias}`} list={`${p.id}-list`} value={chosen[alias] ?? ''} autoComplete="off" onChange={(e) => setChosen({ ...chosen, [alias]: e.target.value })} />
+                <input
+                  {...p}
+                  name={`equipment-${alias}`}
+                  list={`${p.id}-list`}
+                  value={chosen[alias] ?? ''}
+                  autoComplete="off"
+                  onChange={(e) => setChosen({ ...chosen, [alias]: e.target.value })}
+                  onKeyDown={(e) => {
+                    // A scanner types the id and Enter: go on to the next slot.
+                    if (e.key !== 'Enter') return;
+                    e.preventDefault();
+                    const inputs = [...(e.currentTarget.closest('section')?.querySelectorAll<HTMLInputElement>('input[name^="equipment-"]') ?? [])];
+                    inputs[inputs.indexOf(e.currentTarget) + 1]?.focus();
+                  }}
+                />
                 <datalist id={`${p.id}-list`}>
                   {candidates.map((e) => (
                     <option key={e.id} value={e.id}>

@@ -56,7 +56,11 @@ export function InboxPage() {
       <section className="card stack" aria-labelledby="decisions-title">
         <h2 id="decisions-title">Decisions</h2>
         {!decisions.available ? (
-          <Notice tone="info">This server has no decision routing yet; holds and deviations waiting for QA are listed below.</Notice>
+          decisions.failed ? (
+            <Notice tone="warn">{decisions.detail}</Notice>
+          ) : (
+            <Notice tone="info">This server has no decision routing yet; holds and deviations waiting for QA are listed below.</Notice>
+          )
         ) : decisions.value.length === 0 ? (
           <p className="muted">No open decision.</p>
         ) : (
