@@ -14,8 +14,6 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     sourcemap: true,
-    // chart.js and react-dom are large; the whole app is still one download of a few hundred kB.
-    chunkSizeWarningLimit: 900,
   },
   server: {
     proxy: { '/api': { target: process.env.BES_API ?? 'http://127.0.0.1:3000' } },

@@ -1,4 +1,5 @@
 /** The routes of the app. Every page below the shell needs a signed-in person. */
+import { lazy, Suspense } from 'react';
 import { Route, Routes } from 'react-router';
 import { HomeRedirect } from './pages/home.tsx';
 import { LoginPage } from './pages/login.tsx';
@@ -16,7 +17,10 @@ import { ProceduresPage } from './engineer/procedures-page.tsx';
 import { ProcedurePage } from './engineer/procedure-page.tsx';
 import { VersionPage } from './engineer/version-page.tsx';
 import { UploadPage } from './engineer/upload-page.tsx';
-import { DashboardPage } from './leader/dashboard-page.tsx';
+import { Loading } from './ui/page.tsx';
+
+// Chart.js is the largest part of the app and only the dashboard needs it: tablets on the line never load it.
+const DashboardPage = lazy(() => import('./leader/dashboard-page.tsx').then((m) => ({ default: m.DashboardPage })));
 
 export function App() {
   return (
@@ -35,7 +39,14 @@ export function App() {
         <Route path="procedures/new" element={<UploadPage />} />
         <Route path="procedures/:code" element={<ProcedurePage />} />
         <Route path="procedures/:code/versions/:version" element={<VersionPage />} />
-        <Route path="leader" element={<DashboardPage />} />
+        <Route
+          path="leader"
+          element={
+            <Suspense fallback={<Loading what="Loading the dashboard" />}>
+              <DashboardPage />
+            </Suspense>
+          }
+        />
         <Route path="password" element={<PasswordPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
