@@ -128,6 +128,27 @@ describe.runIf(browserTestsRun())('the web UI', () => {
     expect(olivia.page.url()).toContain(`next=${encodeURIComponent(`/batches/${batchId}`)}`);
   });
 
+  it('an operator sees a value out of specification flagged as it is typed, with its unit and limits', async () => {
+    const sam = people.find((p) => p.username === 'sam')!;
+    const session = (await (await sam.context.request.get('/api/session')).json()) as { csrfToken: string };
+    const created = await sam.context.request.post('/api/batches', {
+      headers: { origin: server.url, 'x-csrf-token': session.csrfToken },
+      data: { batchId: 'PX10-E2E-2', procedure: 'PX10-COMPRESSION', version: 1, batchSize: 150000 },
+    });
+    expect(created.status()).toBe(201);
+    const oscar = await as('oscar');
+    await oscar.page.goto('/batches/PX10-E2E-2/steps/line-clearance');
+    await oscar.page.getByRole('button', { name: 'Start step' }).click();
+    await oscar.page.getByText('Step started.').waitFor();
+    const pressure = oscar.page.getByTestId('field-booth_pressure');
+    expect(await pressure.textContent()).toMatch(/Unit: Pa\. Specification ≥ 10 Pa\. Alert limits ≥ 12 Pa/);
+    await pressure.getByRole('textbox').fill('11');
+    expect(await pressure.getByTestId('flag-booth_pressure').textContent()).toMatch(/Outside the alert limits/);
+    await pressure.getByRole('textbox').fill('9');
+    expect(await pressure.getByTestId('flag-booth_pressure').textContent()).toMatch(/Out of specification \(≥ 10 Pa\): 9/);
+    await screenshot(oscar.page, '05-operator-value-flagged');
+  });
+
   it('QA places a hold, finds it in the inbox and releases it with a reason', async () => {
     const quinn = await as('quinn');
     await quinn.page.goto(`/batches/${batchId}`);
@@ -143,7 +164,7 @@ describe.runIf(browserTestsRun())('the web UI', () => {
     await hold.getByRole('button', { name: /Release hold/ }).click();
     await quinn.page.getByText(/Hold H\d+ released\./).waitFor();
     await quinn.page.getByText('No hold on this batch.').waitFor();
-    await screenshot(quinn.page, '05-qa-released-hold');
+    await screenshot(quinn.page, '06-qa-released-hold');
   });
 
   it('an engineer uploads a broken procedure and sees the checker messages at their lines', async () => {
@@ -158,7 +179,7 @@ describe.runIf(browserTestsRun())('the web UI', () => {
     // Each message names its line; the annotated source shows it under that line.
     expect(await messages.getByRole('button', { name: /^Line \d+/ }).count()).toBeGreaterThan(0);
     await erin.page.getByRole('heading', { name: 'Messages at their lines' }).waitFor();
-    await screenshot(erin.page, '06-engineer-checker-messages');
+    await screenshot(erin.page, '07-engineer-checker-messages');
 
     // A record that does not exist gets a page of its own with the server's sentence.
     await erin.page.goto('/procedures/NO-SUCH-PROCEDURE');
@@ -175,7 +196,7 @@ describe.runIf(browserTestsRun())('the web UI', () => {
     const before = Number(await prevented.textContent());
 
     // Another person, elsewhere, tries to start granulation before the dispensing is verified.
-    const oscar = await as('oscar');
+    const oscar = people.find((p) => p.username === 'oscar')!;
     await oscar.page.goto(`/batches/${batchId}/steps/granulate`);
     await oscar.page.getByTestId('blocker').first().waitFor();
     await oscar.page.getByLabel(/Equipment: granulator/).fill('L1-GRN-01');
@@ -184,6 +205,6 @@ describe.runIf(browserTestsRun())('the web UI', () => {
 
     await expect.poll(async () => Number(await prevented.textContent()), { timeout: 15_000 }).toBe(before + 1);
     await lena.page.getByTestId('live-feed').getByText('refused').first().waitFor();
-    await screenshot(lena.page, '07-leader-dashboard');
+    await screenshot(lena.page, '08-leader-dashboard');
   });
 });

@@ -100,8 +100,8 @@ export function StepPage() {
         }
       />
 
-      {batch.holds.length > 0 ? (
-        <Notice tone="bad" title="Batch on hold:">
+      {batch.holds.length > 0 && !view.blockedBy.some((b) => b.code.endsWith('on_hold')) ? (
+        <Notice tone="bad" title="On hold:">
           {batch.holds.map((h) => `${h.id}${h.stepId ? ` (step ${h.stepId})` : ''}: ${h.reason}`).join(' · ')}
         </Notice>
       ) : null}
