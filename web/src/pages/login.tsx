@@ -1,6 +1,7 @@
 /** Sign-in. In demo mode the server lists the demo people and their passwords; a click fills the form. */
 import { useEffect, useState, type FormEvent } from 'react';
 import { Navigate, useSearchParams } from 'react-router';
+import { ApiProblem } from '../api/problem.ts';
 import { demoInfo, type DemoInfo } from '../api/session.ts';
 import { useSession } from '../session/session-context.tsx';
 import { Button } from '../ui/button.tsx';
@@ -17,6 +18,9 @@ export function LoginPage() {
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const [demo, setDemo] = useState<DemoInfo | undefined>();
+  /** Sites to choose from, when the person holds roles at more than one (the server asks which). */
+  const [sites, setSites] = useState<readonly string[]>([]);
+  const [site, setSite] = useState('');
 
   useEffect(() => {
     document.title = 'Sign in · OpenBES';
@@ -33,10 +37,16 @@ export function LoginPage() {
     setBusy(true);
     setError(undefined);
     try {
-      await signIn(username.trim(), password, demo?.site || undefined);
+      await signIn(username.trim(), password, site || undefined);
     } catch (e) {
+      const choices = e instanceof ApiProblem && e.code === 'site_required' ? e.problem.details?.sites : undefined;
+      if (Array.isArray(choices) && choices.length > 0) {
+        setSites(choices.map(String));
+        setSite(String(choices[0]));
+      } else {
+        setPassword('');
+      }
       setError(e);
-      setPassword('');
     } finally {
       setBusy(false);
     }
@@ -51,6 +61,17 @@ export function LoginPage() {
           {error !== undefined ? <ProblemView error={error} title="Not signed in:" /> : null}
           <Field label="Username">{(p) => <input {...p} name="username" autoComplete="username" autoCapitalize="none" value={username} onChange={(e) => setUsername(e.target.value)} required autoFocus />}</Field>
           <Field label="Password">{(p) => <input {...p} name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />}</Field>
+          {sites.length > 0 ? (
+            <Field label="Site">
+              {(p) => (
+                <select {...p} name="site" value={site} onChange={(e) => setSite(e.target.value)}>
+                  {sites.map((s) => (
+                    <option key={s}>{s}</option>
+                  ))}
+                </select>
+              )}
+            </Field>
+          ) : null}
           <Button type="submit" busy={busy}>
             Sign in
           </Button>
