@@ -7,7 +7,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { browserTestsRun, launchBrowser, screenshot } from './harness/browser.ts';
 import { signIn, type Person } from './harness/people.ts';
-import { buildWebIfStale, demoPasswords, startServer, type RunningServer } from './harness/server.ts';
+import { buildWebIfStale, demoPasswords, startServer, waitUntilQuiet, type RunningServer } from './harness/server.ts';
 
 const BROKEN_PROCEDURE = `procedure: BROKEN-E2E
 title: A procedure with mistakes
@@ -42,6 +42,7 @@ describe.runIf(browserTestsRun())('the web UI', () => {
     browser = await launchBrowser();
     try {
       passwords = await demoPasswords(server.url);
+      await waitUntilQuiet(server.url);
     } catch (error) {
       if (process.env.CI === 'true') throw error;
       missing = `e2e: skipped: ${(error as Error).message}`;

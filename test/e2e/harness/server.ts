@@ -68,6 +68,22 @@ export async function startServer(options: { timeoutMs?: number } = {}): Promise
   };
 }
 
+/**
+ * Waits until the ledger stops growing for a second: a server that seeds its demo plant after it starts
+ * listening is then done, and every scenario starts from the whole plant.
+ */
+export async function waitUntilQuiet(url: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = -1;
+  while (Date.now() < deadline) {
+    const health = (await (await fetch(`${url}/api/health`)).json()) as { log: { size: number } };
+    if (health.log.size > 0 && health.log.size === last) return;
+    last = health.log.size;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  throw new Error(`the server's ledger was still growing after ${timeoutMs} ms`);
+}
+
 /** The demo people and their passwords, as the server shows them in demo mode (GET /api/demo). */
 export async function demoPasswords(url: string): Promise<Map<string, string>> {
   const answer = await fetch(`${url}/api/demo`);
