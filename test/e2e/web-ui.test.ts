@@ -191,7 +191,8 @@ describe.runIf(browserTestsRun())('the web UI', () => {
   it('the leader dashboard counts a refused attempt the moment it happens', async () => {
     const lena = await as('lena');
     await lena.page.goto('/leader');
-    await lena.page.getByText('Live', { exact: false }).first().waitFor();
+    // Connected to the live stream: from here on no event is missed.
+    await lena.page.locator('[data-testid="stream-status"][data-status="live"]').waitFor();
     const prevented = lena.page.getByTestId('prevented-total');
     await expect.poll(async () => Number(await prevented.textContent()), { timeout: 20_000 }).toBeGreaterThan(0);
     const before = Number(await prevented.textContent());

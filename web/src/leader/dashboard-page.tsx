@@ -69,7 +69,7 @@ export function DashboardPage() {
       <PageHeader
         title="Plant dashboard"
         sub={
-          <span>
+          <span data-testid="stream-status" data-status={status}>
             <span className={`live-dot ${status === 'live' ? '' : 'off'}`} aria-hidden="true" />
             {status === 'live' ? 'Live' : status === 'connecting' ? 'Connecting to the live stream…' : 'Reconnecting…'} · {person.site}
           </span>
