@@ -94,7 +94,7 @@ describe.runIf(browserTestsRun())('the web UI', () => {
     await olivia.page.getByRole('heading', { name: 'Dispense the active substance' }).waitFor();
     // Readiness of the balance shows as soon as it is scanned, before starting.
     await olivia.page.getByLabel(/Equipment: api-balance/).fill('L1-BAL-01');
-    await olivia.page.getByTestId('readiness-api-balance').getByText('ready').waitFor();
+    await olivia.page.getByTestId('readiness-api-balance').getByText('ready', { exact: true }).waitFor();
     await olivia.page.getByRole('button', { name: 'Start step' }).click();
     await olivia.page.getByText('Step started.').waitFor();
 
