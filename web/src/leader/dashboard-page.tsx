@@ -90,7 +90,7 @@ export function DashboardPage() {
         <div className="grid wide">
           {[...lines.entries()].sort().map(([line, batches]) => (
             <div key={line} className="stack" data-testid={`line-${line}`}>
-              <h3>Line {line}</h3>
+              <h3>{line === '—' ? 'No equipment used yet' : `Line ${line}`}</h3>
               {batches.map((b) => {
                 const current = b.steps.filter((s) => s.status === 'in_progress' || s.status === 'awaiting_verification');
                 const done = b.steps.filter((s) => s.status === 'done' || s.status === 'skipped').length;
