@@ -13,7 +13,6 @@ import type { LedgerStore } from '../store/ledger-store.ts';
 import { accessKey, ROUTE_ACCESS, type AccessRule, type AccessTable } from './access.ts';
 import { authorize } from './authorize.ts';
 import { bodyLimits, consoleLogger, corsFor, notModified, requestLog, requireMediaType, securityHeaders, type Logger } from './hygiene.ts';
-import { placeholderPage } from './placeholder-page.ts';
 import type { AppEnv, Signer } from './principal.ts';
 import { problem, problemResponse, ProblemError, toProblem, validationProblem } from './problem.ts';
 import { batchStepRoutes } from './routes/batch-steps.ts';
@@ -26,6 +25,7 @@ import { peopleRoutes } from './routes/people.ts';
 import { procedureRoutes } from './routes/procedures.ts';
 import { refusalRoutes } from './routes/refusals.ts';
 import { siteRoutes } from './routes/sites.ts';
+import { registerWebApp } from './web/register-web-app.ts';
 
 export interface AppDeps {
   readonly store: LedgerStore;
@@ -89,7 +89,6 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     const head = await deps.store.head();
     return c.json({ status: 'ok' as const, version: deps.version, log: { size: head.size, rootHash: head.rootHash } }, 200);
   });
-  app.get('/', async (c) => c.html(placeholderPage(deps.version, await deps.store.head())));
   docsRoutes(app, { version: deps.version });
 
   const routeDeps = { store: deps.store, engine: deps.engine, signer: deps.signer, now: deps.now };
@@ -111,6 +110,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     }
   }
   deps.registerRoutes?.(app);
+  // The browser UI: middleware after every API route, so /api/* keeps its answers, rules and 404s.
+  registerWebApp(app);
 
   app.notFound((c) => problemResponse(c, problem(404, 'not_found', `There is no route ${c.req.method} ${c.req.path}.`)));
   app.onError((error, c) => {
