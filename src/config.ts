@@ -73,7 +73,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
   return Object.freeze({
     dataDir,
     databaseUrl,
-    port: integer('port', overrides.port || env.PORT, 3000, 0, 65535),
+    port: integer('port', overrides.port !== undefined && overrides.port !== '' ? overrides.port : env.PORT, 3000, 0, 65535),
     host: overrides.host || env.HOST || '127.0.0.1',
     mqttUrl: mqttUrlOf(env.BES_MQTT_URL),
     demo: overrides.demo ?? flag('BES_DEMO', env.BES_DEMO, true),

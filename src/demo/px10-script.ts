@@ -13,8 +13,8 @@
 import type { BatchCommand } from '../domain/execution/batch-commands.ts';
 
 /** Who issues a command (a person of src/demo/plant.ts STAFF). */
-export type Person = 'olivia' | 'oscar' | 'sam' | 'sara' | 'quinn' | 'uma';
-export const PEOPLE: readonly Person[] = ['olivia', 'oscar', 'sam', 'sara', 'quinn', 'uma'];
+export type Person = 'olivia' | 'oscar' | 'sam' | 'sara' | 'quinn' | 'uma' | 'erin';
+export const PEOPLE: readonly Person[] = ['olivia', 'oscar', 'sam', 'sara', 'quinn', 'uma', 'erin'];
 
 export interface SequenceItem {
   readonly person: Person;
@@ -25,6 +25,8 @@ export interface SequenceItem {
   readonly finishesStep?: string;
   /** Minutes that pass before this command, in a run on simulated time. */
   readonly minutes?: number;
+  /** Before the command: QA works this deviation through its routed decisions (src/demo/deviation-decisions.ts). */
+  readonly decideDeviation?: string;
 }
 
 /** Mistakes a variant can add, each refused by the engine with the code in {@link MISTAKE_CODES}. */
@@ -190,7 +192,8 @@ export function px10Sequence(options: ScriptOptions): SequenceItem[] {
     wait(2);
     refused('olivia', { type: 'CompleteStep', data: { stepId: 'compress', ...sign('performed') } }, 'batch_on_hold');
     wait(20);
-    ok('quinn', { type: 'ReleaseHold', data: { holdId: 'H1', reason: 'Press force adjusted after investigation; continue with 100 % hardness testing' } });
+    // The hold of a deviation stays until its disposition is decided: triage, investigation, disposition.
+    push({ person: 'quinn', command: { type: 'ReleaseHold', data: { holdId: 'H1', reason: 'Disposition decided: continue after press re-adjustment, segregated tablets tested 100 %' } }, expect: 'ok', decideDeviation: `${batchId}-D1` });
     wait(5);
     round(hardness);
   }

@@ -22,6 +22,8 @@ export interface RunScriptOptions {
   readonly pass?: (minutes: number) => Promise<void> | void;
   /** Stop between commands (the simulator's shutdown). */
   readonly stopped?: () => boolean;
+  /** Works a deviation through its decisions when an item asks for it. */
+  readonly decideDeviation?: (deviationId: string) => Promise<void>;
 }
 
 export async function runScript(options: RunScriptOptions): Promise<ScriptRun> {
@@ -31,6 +33,12 @@ export async function runScript(options: RunScriptOptions): Promise<ScriptRun> {
   for (const [index, item] of items.entries()) {
     if (options.stopped?.() === true) break;
     await options.pass?.(item.minutes ?? 0);
+    if (item.decideDeviation !== undefined) {
+      if (options.decideDeviation === undefined) throw new Error(`demo batch ${batchId}: deviation ${item.decideDeviation} needs its decisions, and no one to take them`);
+      const deviation = (await engine.load<{ disposition?: unknown }>('deviation', item.decideDeviation)).state;
+      // A rerun after a restart: the decisions are taken already.
+      if (deviation.disposition === undefined) await options.decideDeviation(item.decideDeviation);
+    }
     const actor = actors[item.person];
     if (actor === undefined) throw new Error(`no actor for ${item.person}`);
     const outcome = await executeBatchCommand(engine, batchId, item.command, actor, { idempotencyKey: `demo:${batchId}:${index + 1}` });

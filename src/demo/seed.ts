@@ -13,6 +13,8 @@ import { MISTAKES, PEOPLE, px10Sequence, type Mistake } from './px10-script.ts';
 import { pickSome, seededRandom } from './random.ts';
 import { runScript } from './run-script.ts';
 import type { SimClock } from './sim-clock.ts';
+import type { QualityRuntime } from '../engine/quality-runtime.ts';
+import { decideDeviation } from './deviation-decisions.ts';
 import { join } from 'node:path';
 
 export const DEMO_SITE = 'PLANT-A';
@@ -29,6 +31,8 @@ export const DEMO_EXTRA_STAFF: readonly { id: string; name: string; roles: reado
 export interface SeedOptions {
   readonly engine: Engine;
   readonly clock: SimClock;
+  /** Routes the deviations' decisions (its scheduler must run on `clock`). */
+  readonly quality: QualityRuntime;
   readonly proceduresDir: string;
   /** Days of history (default 20). */
   readonly days?: number;
@@ -116,7 +120,7 @@ export async function seedDemoSite(options: SeedOptions): Promise<DemoSummary> {
       const outOfSpec = day % 5 === 3;
       const mistakes: Mistake[] = pickSome(random, MISTAKES, 0.25);
       const items = px10Sequence({ batchId, site, version: px10, prefix: line, expiry: isoDay(new Date(clock.now().getTime() + 30 * DAY)), outOfSpec, mistakes, ipcRounds: 8, hardness: 9.4 + Math.round(random() * 12) / 10 });
-      const run = await runScript({ engine, batchId, items, actors, pass: (minutes) => clock.advance(minutes) });
+      const run = await runScript({ engine, batchId, items, actors, pass: (minutes) => clock.advance(minutes), decideDeviation: (id) => decideDeviation(engine, options.quality, id, actors) });
       completed++;
       refusedAttempts += run.refused;
       if (outOfSpec) deviations++;

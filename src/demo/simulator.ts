@@ -17,6 +17,8 @@ import { MISTAKES, PEOPLE, PX10_PROCEDURE, px10Sequence, type SequenceItem } fro
 import { pickSome, seededRandom } from './random.ts';
 import { runScript } from './run-script.ts';
 import { cleanLine } from './seed.ts';
+import { decideDeviation } from './deviation-decisions.ts';
+import type { QualityRuntime } from '../engine/quality-runtime.ts';
 
 export interface SimulatorOptions {
   readonly engine: Engine;
@@ -28,6 +30,8 @@ export interface SimulatorOptions {
   /** The shortest pause between two commands (default 700 ms: people never act instantly). */
   readonly minPauseMs?: number;
   readonly log?: (line: string) => void;
+  /** Routes the deviations' decisions. */
+  readonly quality: QualityRuntime;
 }
 
 export interface Simulator {
@@ -71,7 +75,7 @@ export function startSimulator(options: SimulatorOptions): Simulator {
   async function runBatch(batchId: string, version: number, actors: Record<string, Actor>, createdAt: Date): Promise<void> {
     const items = scriptFor(batchId, { site, line, version, expiry: isoDay(new Date(createdAt.getTime() + 30 * DAY)) });
     log(`simulator: batch ${batchId} on line ${line.replace(/-$/, '')}`);
-    await runScript({ engine, batchId, items, actors, pass: pause, stopped });
+    await runScript({ engine, batchId, items, actors, pass: pause, stopped, decideDeviation: (id) => decideDeviation(engine, options.quality, id, actors) });
     if (stopped()) return;
     await cleanLine(engine, site, line, batchId);
     log(`simulator: batch ${batchId} completed`);

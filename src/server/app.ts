@@ -17,7 +17,7 @@ import type { AppEnv, Signer } from './principal.ts';
 import { problem, problemResponse, ProblemError, toProblem, validationProblem } from './problem.ts';
 import { batchStepRoutes } from './routes/batch-steps.ts';
 import { batchRoutes } from './routes/batches.ts';
-import type { Api } from './routes/deps.ts';
+import type { Api, PersonRegistrar } from './routes/deps.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { equipmentRoutes } from './routes/equipment.ts';
 import { lotRoutes } from './routes/lots.ts';
@@ -39,6 +39,8 @@ export interface AppDeps {
   readonly corsOrigins: readonly string[];
   /** The server clock, for what the API computes at read time (equipment readiness, step blockers). */
   readonly now: () => Date;
+  /** Registers people so that they can sign in (the identity module); without it, the engine alone. */
+  readonly registerPerson?: PersonRegistrar;
   /** Routes anyone may call (sign-in, CSRF token): each is made public in the access table. */
   readonly registerPublicRoutes?: (app: Api) => void;
   /** Routes that need a principal; each needs its rule in `access`. */
@@ -91,7 +93,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   });
   docsRoutes(app, { version: deps.version });
 
-  const routeDeps = { store: deps.store, engine: deps.engine, signer: deps.signer, now: deps.now };
+  const routeDeps = { store: deps.store, engine: deps.engine, signer: deps.signer, now: deps.now, ...(deps.registerPerson ? { registerPerson: deps.registerPerson } : {}) };
   siteRoutes(app, routeDeps);
   peopleRoutes(app, routeDeps);
   equipmentRoutes(app, routeDeps);

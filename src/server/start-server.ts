@@ -9,6 +9,7 @@ import { serve } from '@hono/node-server';
 import type { Config } from '../config.ts';
 import { createEngine, type Engine } from '../engine/engine.ts';
 import { openIdentity } from '../identity/open-identity.ts';
+import { registerPerson } from '../identity/register-person.ts';
 import { provisionDemoAccounts, readDemoAccounts, type DemoAccounts } from '../demo/demo-accounts.ts';
 import { seedDemoSite, DEMO_SITE } from '../demo/seed.ts';
 import { createSimClock } from '../demo/sim-clock.ts';
@@ -27,6 +28,9 @@ import type { AccessTable } from './access.ts';
 import { createApp } from './app.ts';
 import { registerDemoRoutes } from './demo-routes.ts';
 import { VERSION } from '../version.ts';
+import { openTimerStore } from '../timers/open-timer-store.ts';
+import { createQualityRuntime } from '../engine/quality-runtime.ts';
+import { loadRoutingFile } from '../engine/quality-routing.ts';
 
 export interface ServerOptions {
   readonly config: Config;
@@ -35,6 +39,8 @@ export interface ServerOptions {
   readonly log?: (line: string) => void;
   /** Folder of the example procedures the demo publishes. */
   readonly proceduresDir?: string;
+  /** Decision routing (default BES_ROUTING, else config/routing.example.yaml). */
+  readonly routingFile?: string;
 }
 
 export interface RunningServer {
@@ -71,22 +77,29 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const store = await openStore(config, { clock: clock.now });
   const engine = createEngine({ store, clock: clock.now });
   const identity = await openIdentity({ config, engine });
-  const stops: (() => Promise<void>)[] = [() => store.close(), () => identity.close()];
+  const timers = await openTimerStore(config);
+  const stops: (() => Promise<void>)[] = [() => store.close(), () => identity.close(), () => timers.close()];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch((error: unknown) => log(`bes serve: while stopping: ${String(error)}`));
   };
   try {
+    // Deviations, decisions, CAPA and change control: routed by the site's configuration, on durable timers.
+    const routing = loadRoutingFile(options.routingFile ?? process.env.BES_ROUTING ?? resolve(import.meta.dirname, '../../config/routing.example.yaml'));
+    const quality = createQualityRuntime({ engine, timers, routing, clock: clock.now, onError: (error) => log(`quality: ${String(error)}`) });
+    stops.push(() => quality.stop());
     let demo: DemoAccounts | undefined;
     if (config.demo) {
       if ((await store.head()).size === 0) {
         const started = Date.now();
-        const summary = await seedDemoSite({ engine, clock, proceduresDir: options.proceduresDir ?? resolve(import.meta.dirname, '../../examples/procedures') });
+        const summary = await seedDemoSite({ engine, clock, quality, proceduresDir: options.proceduresDir ?? resolve(import.meta.dirname, '../../examples/procedures') });
         demo = await provisionDemoAccounts(identity.identity, config.dataDir);
         log(`demo site ${summary.site} seeded in ${((Date.now() - started) / 1000).toFixed(1)} s: ${summary.completedBatches} batches, ${summary.deviations} deviations, ${summary.refusedAttempts} refused mistakes, batch ${summary.inProgress} in progress`);
       } else {
         demo = await readDemoAccounts(config.dataDir);
       }
     }
+
+    quality.start(1_000);
 
     let ingest: MqttIngest | undefined;
     if (config.mqttUrl !== undefined) {
@@ -98,7 +111,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     let simulator: Simulator | undefined;
     if (config.simulate) {
-      simulator = startSimulator({ engine, site: DEMO_SITE, line: 'L1-', log });
+      simulator = startSimulator({ engine, site: DEMO_SITE, line: 'L1-', log, quality });
       const running = simulator;
       stops.push(() => running.stop());
     }
@@ -112,6 +125,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       corsOrigins: options.corsOrigins ?? [],
       now: () => new Date(),
       access: MODULE_ACCESS,
+      registerPerson: (person, actor, opts) => registerPerson(identity.identity, person, actor, opts),
       registerPublicRoutes: (api) => {
         registerDemoRoutes(api, () => demo);
       },

@@ -18,11 +18,17 @@ import { createLedgerStore, type LedgerStore } from '../../src/store/ledger-stor
 import { loadOrCreateLedgerKey } from '../../src/store/ledger/signing-key.ts';
 import { openSqliteBackend } from '../../src/store/sqlite/backend.ts';
 import { verifyStore } from '../../src/store/verify-store.ts';
+import { openSqliteTimerStore } from '../../src/timers/sqlite/timer-store.ts';
+import type { TimerStore } from '../../src/timers/timer-store.ts';
+import { createQualityRuntime, type QualityRuntime } from '../../src/engine/quality-runtime.ts';
+import { loadRoutingFile } from '../../src/engine/quality-routing.ts';
 
 let dir: string;
 let store: LedgerStore;
 let engine: Engine;
 let summary: DemoSummary;
+let timers: TimerStore;
+let quality: QualityRuntime;
 const clock = createSimClock();
 
 beforeAll(async () => {
@@ -30,10 +36,14 @@ beforeAll(async () => {
   const key = await loadOrCreateLedgerKey(join(dir, 'keys'), 'demo');
   store = await createLedgerStore({ backend: openSqliteBackend({ file: join(dir, 'openbes.db') }), clock: clock.now, checkpoints: { key, file: join(dir, 'cp.jsonl'), everyEvents: 1000, everyMs: 0 } });
   engine = createEngine({ store, clock: clock.now });
-  summary = await seedDemoSite({ engine, clock, proceduresDir: resolve(import.meta.dirname, '../../examples/procedures') });
+  timers = await openSqliteTimerStore({ file: join(dir, 'openbes.db') });
+  quality = createQualityRuntime({ engine, timers, routing: loadRoutingFile(resolve(import.meta.dirname, '../../config/routing.example.yaml')), clock: clock.now });
+  summary = await seedDemoSite({ engine, clock, quality, proceduresDir: resolve(import.meta.dirname, '../../examples/procedures') });
 }, 120_000);
 
 afterAll(async () => {
+  await quality.stop();
+  await timers.close();
   await store.close();
   await rm(dir, { recursive: true, force: true });
 });
@@ -88,7 +98,7 @@ describe('the simulator', () => {
     const { startSimulator } = await import('../../src/demo/simulator.ts');
     const lines: string[] = [];
     const before = (await store.head()).size;
-    const simulator = startSimulator({ engine, site: DEMO_SITE, line: 'L1-', speed: 1e9, minPauseMs: 0, log: (l) => lines.push(l) });
+    const simulator = startSimulator({ engine, site: DEMO_SITE, line: 'L1-', speed: 1e9, minPauseMs: 0, quality, log: (l) => lines.push(l) });
     const deadline = Date.now() + 100_000;
     while (!lines.some((l) => /S1 completed/.test(l)) && !lines.some((l) => /stopped/.test(l)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     await simulator.stop();

@@ -1,4 +1,6 @@
 /** What every route file is given, and the small helpers they share. */
+import type { Actor } from '../../domain/shared/decider.ts';
+import type { CommandOptions, Outcome } from '../../engine/engine.ts';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Engine } from '../../engine/engine.ts';
 import type { Snapshot } from '../../engine/snapshots.ts';
@@ -12,7 +14,12 @@ export interface RouteDeps {
   readonly engine: Engine;
   readonly signer: Signer;
   readonly now: () => Date;
+  /** Registers a person so that they can sign in (identity claims the username for good); default: the engine alone. */
+  readonly registerPerson?: PersonRegistrar;
 }
+
+/** What registering a person takes beyond the ledger (src/identity/register-person.ts). */
+export type PersonRegistrar = (person: { readonly personId: string; readonly username: string; readonly name: string }, actor: Actor, options: CommandOptions) => Promise<Outcome>;
 
 /** One page of records sorted by id, after the cursor. */
 export function pageOf<T>(items: readonly T[], idOf: (item: T) => string, query: { limit: number; after?: string | undefined }): { items: T[]; next?: string } {

@@ -77,7 +77,10 @@ export function peopleRoutes(app: Api, deps: RouteDeps): void {
     if (holder !== undefined && holder.state.id !== body.personId) {
       throw problemError(409, 'username_taken', `The username ${body.username} is already taken; choose another.`, { details: { username: body.username } });
     }
-    const outcome = await run(c, body.personId, { type: 'RegisterPerson', data: body }, c.req.valid('header'));
+    const outcome =
+      deps.registerPerson === undefined
+        ? await run(c, body.personId, { type: 'RegisterPerson', data: body }, c.req.valid('header'))
+        : await deps.registerPerson(body, actorOf(c.get('principal')), commandOptions(c.req.valid('header')));
     return createdAnswer(c, outcome, body.personId, `/api/people/${body.personId}`);
   });
 
