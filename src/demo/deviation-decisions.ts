@@ -8,7 +8,11 @@ import type { Actor } from '../domain/shared/decider.ts';
 import type { Engine, Outcome } from '../engine/engine.ts';
 import { executeDecisionCommand } from '../engine/quality-decisions.ts';
 import { executeDeviationCommand } from '../engine/quality-deviations.ts';
-import type { QualityRuntime } from '../engine/quality-runtime.ts';
+import { createQualityRuntime, type QualityRuntime } from '../engine/quality-runtime.ts';
+import { loadRoutingFile } from '../engine/quality-routing.ts';
+import { openSqliteTimerStore } from '../timers/sqlite/timer-store.ts';
+import { join, resolve } from 'node:path';
+import { actorOf } from './plant.ts';
 
 const must = (outcome: Outcome, what: string) => {
   if (!outcome.ok) throw new Error(`${what} was refused: [${outcome.refusal.code}] ${outcome.refusal.message}`);
@@ -35,3 +39,22 @@ export async function decideDeviation(engine: Engine, runtime: QualityRuntime, d
     `disposition of ${deviationId}`,
   );
 }
+
+/**
+ * The same, for a program that runs no quality automation of its own (tests, scripts): a runtime on a timer
+ * table in `dir`, with the example routing, for as long as the decisions take.
+ */
+export async function decideDeviationOnce(engine: Engine, deviationId: string, site: string, options: { dir: string; clock?: () => Date }): Promise<void> {
+  const timers = await openSqliteTimerStore({ file: join(options.dir, 'quality-timers.db') });
+  const runtime = createQualityRuntime({ engine, timers, routing: loadRoutingFile(EXAMPLE_ROUTING), ...(options.clock ? { clock: options.clock } : {}) });
+  try {
+    const actors = { quinn: await actorOf(engine, 'quinn', site), erin: await actorOf(engine, 'erin', site) };
+    await decideDeviation(engine, runtime, deviationId, actors);
+  } finally {
+    await runtime.stop();
+    await timers.close();
+  }
+}
+
+/** The routing file that ships with OpenBES (config/routing.example.yaml). */
+export const EXAMPLE_ROUTING = resolve(import.meta.dirname, '../../config/routing.example.yaml');

@@ -36,7 +36,6 @@ const VERSION = '/api/procedures/:procedure/versions/:version';
 
 /** Who may call each route of the core API. */
 export const ROUTE_ACCESS: AccessTable = {
-  'GET /': PUBLIC,
   'GET /api/health': PUBLIC,
   'GET /api/openapi.json': PUBLIC,
   'GET /api/docs': PUBLIC,

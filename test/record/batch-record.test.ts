@@ -131,7 +131,7 @@ for (const engineName of ['sqlite', 'postgres'] as const) {
         expect.objectContaining({ holdId: 'H1', stepId: null, deviationId: 'B-0001-D1', released: expect.objectContaining({ id: 'quinn', reason: expect.stringMatching(/press adjusted/) }) }),
       ]);
       expect(record.deviations.map((d) => [d.deviationId, d.severity, d.group, d.fieldId, d.status])).toEqual([
-        ['B-0001-D1', 'major', 'value', 'hardness', 'open'],
+        ['B-0001-D1', 'major', 'value', 'hardness', 'dispositioned'],
         ['B-0001-D2', 'minor', 'process', null, 'open'],
         ['B-0001-D3', 'minor', 'process', null, 'open'],
         ['B-0001-D4', 'minor', 'value', 'thickness', 'open'],

@@ -17,6 +17,7 @@ import { PROCESS_DATA_ACTOR } from '../../src/domain/execution/decide-process.ts
 import { createEngine, type Engine, type Outcome } from '../../src/engine/engine.ts';
 import { actorOf, setUpPlant } from '../../src/demo/plant.ts';
 import { stepContentHash } from '../../src/record/step-content.ts';
+import { decideDeviationOnce } from '../../src/demo/deviation-decisions.ts';
 import { createLedgerStore, type LedgerStore } from '../../src/store/ledger-store.ts';
 import { loadOrCreateLedgerKey } from '../../src/store/ledger/signing-key.ts';
 import { openSqliteBackend } from '../../src/store/sqlite/backend.ts';
@@ -184,6 +185,8 @@ export async function runPx10Batch(plant: Plant, batchId: string, options: { unt
   // Out of spec: recorded, never refused; a major deviation holds the batch until QA releases it.
   await ok('olivia', { type: 'RecordValue', data: { stepId: 'compress', fieldId: 'hardness', value: [7.1, 7.3, 7.0, 7.4, 7.2, 7.1, 7.5, 7.0, 7.2, 7.3] } });
   await refused('olivia', { type: 'CompleteStep', data: { stepId: 'compress', ...(await signed('performed', 'compress')) } }, 'batch_on_hold');
+  // The hold stays until the deviation's disposition: QA triages, the engineer investigates, QA decides.
+  if (!stop()) await decideDeviationOnce(plant.engine, `${batchId}-D1`, SITE, { dir: plant.dir, clock: () => clock.now });
   await ok('quinn', { type: 'ReleaseHold', data: { holdId: 'H1', reason: 'Investigation D1 opened; press adjusted; continue with 100 % hardness testing' } });
   await ok('olivia', { type: 'RecordValue', data: { stepId: 'compress', fieldId: 'hardness', value: ten(10.2) } });
   // The press's compression force leaves its specification for a while: the process data interface reports it.

@@ -32,6 +32,8 @@ export interface Server {
   readonly engine: Engine;
   readonly signer: ReturnType<typeof createTestSigner>;
   readonly logs: string[];
+  /** The server's scratch folder (its SQLite database, keys, checkpoints). */
+  readonly dir: string;
   /** Moves the clock of the engine and the API forward. */
   advance(minutes: number): void;
   now(): Date;
@@ -74,6 +76,7 @@ export async function startServer(options: { engine: 'sqlite' | 'postgres'; site
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
+    dir,
     url,
     app,
     store,

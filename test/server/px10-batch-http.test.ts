@@ -4,6 +4,7 @@
  * mistakes people make refused (code and sentence), signatures bound to the step content, and the record
  * and the refusal log read back through the API. On SQLite, and on PostgreSQL where it is available (CI).
  */
+import { decideDeviationOnce } from '../../src/demo/deviation-decisions.ts';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -144,6 +145,9 @@ for (const engineName of ['sqlite', 'postgres'] as const) {
       expect(held.body.deviations).toEqual(['B-0001-D1']);
       expect(held.body.steps.find((s: { id: string }) => s.id === 'compress').blockedBy[0]).toMatchObject({ code: 'batch_on_hold' });
       await refused('sam', `${batch}/holds/H1/release`, { reason: 'press adjusted' }, 'role_not_permitted');
+      await refused('quinn', `${batch}/holds/H1/release`, { reason: 'press adjusted' }, 'deviation_not_dispositioned');
+      // Triage, investigation and disposition are routed decisions (their HTTP API comes with the decisions work).
+      await decideDeviationOnce(server.engine, 'B-0001-D1', SITE, { dir: server.dir, clock: () => server.now() });
       await ok('quinn', `${batch}/holds/H1/release`, { reason: 'Investigation D1 opened; press adjusted; continue with 100 % hardness testing' });
       await ok('olivia', step('compress', 'values'), { fieldId: 'hardness', value: ten(10.2) });
       await ok('olivia', step('compress', 'complete'), sign('performed'));

@@ -20,8 +20,10 @@ function run(deviation: boolean): Record<'created' | 'running' | 'completed', Sc
   s = perform(s, cmd.start('charge'), operator, at('08:15'));
   s = perform(s, cmd.consume('L-REL', 25), operator, at('08:20'));
   s = perform(s, cmd.complete('charge'), operator, at('08:25'));
-  s = perform(s, cmd.start('compress', { press: 'P-01' }), operator, at('09:00'));
+  s = perform(s, cmd.start('compress', { press: 'P-01' }), operator, at('09:30'));
   s = perform(s, cmd.record('compress', 'hardness', hardness(10)), operator, at('09:30'));
+  // Hardness every 30 minutes while the press runs (a missed round would be a deviation of its own).
+  if (!deviation) s = perform(s, cmd.record('compress', 'hardness', hardness(10.1)), operator, at('10:00'));
   if (deviation) {
     // A second round out of spec: deviation B-1-D1 holds the batch until QA's disposition (fixture: decided).
     s = perform(s, cmd.record('compress', 'hardness', hardness(7.2)), operator, at('10:00'));

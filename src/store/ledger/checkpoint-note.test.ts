@@ -178,7 +178,8 @@ describe('verifier keys', () => {
       `${name}+${id}`,
       `other.example+${id}+${material}`, // key id no longer matches the name
       `${name}+00000000+${material}`,
-      `${name}+${id.toUpperCase()}+${material}`,
+      // Upper case is refused; an id of digits only (about 2 % of random keys) has no upper case to try.
+      ...(/[a-f]/.test(id) ? [`${name}+${id.toUpperCase()}+${material}`] : []),
       `${name}+${id}+${raw.subarray(0, 32).toString('base64')}`,
       `${name}+${id}+${otherType.toString('base64')}`,
       `${name}+${id}+${material}=`,
