@@ -2,9 +2,6 @@
 import { Command, Option } from 'commander';
 import { mkdir } from 'node:fs/promises';
 import { serve } from '@hono/node-server';
-import { createApp } from '../../server/app.ts';
-import { refuseEveryone, signNothing } from '../../server/no-identity.ts';
-import { createEngine } from '../../engine/engine.ts';
 import { openStore } from '../../store/open-store.ts';
 import { configFrom, withStoreOptions, type StoreCliOptions } from '../store-options.ts';
 import { VERSION } from '../../version.ts';
@@ -23,6 +20,12 @@ export function serveCommand(_setExit: (code: number) => void): Command {
     .addOption(new Option('--port <port>', 'TCP port (0 picks a free one)').env('PORT'))
     .addOption(new Option('--host <host>', 'address to listen on').env('HOST'))
     .action(async (options: StoreCliOptions & { port?: string; host?: string }) => {
+      // Loaded here, not at the top: the other commands (and --help) need none of the HTTP application.
+      const [{ createApp }, { refuseEveryone, signNothing }, { createEngine }] = await Promise.all([
+        import('../../server/app.ts'),
+        import('../../server/no-identity.ts'),
+        import('../../engine/engine.ts'),
+      ]);
       const config = configFrom(options);
       await mkdir(config.dataDir, { recursive: true });
       const store = await openStore(config);
