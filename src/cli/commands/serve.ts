@@ -1,6 +1,5 @@
 /** `bes serve`: what `npm start` runs. */
 import { Command, Option } from 'commander';
-import { startServer } from '../../server/start-server.ts';
 import { configFrom, withStoreOptions, type StoreCliOptions } from '../store-options.ts';
 import { VERSION } from '../../version.ts';
 
@@ -29,6 +28,8 @@ export function serveCommand(_setExit: (code: number) => void): Command {
     .action(async (options: ServeOptions) => {
       // commander sets demo=true unless --no-demo; only an explicit --no-demo overrides the environment.
       const config = configFrom({ ...options, ...(options.demo === false ? { demo: false } : {}), ...(options.simulate ? { simulate: true } : {}) });
+      // The server's modules load only when serving, so that `bes --help` and the other commands start fast.
+      const { startServer } = await import('../../server/start-server.ts');
       const server = await startServer({ config, corsOrigins: corsOriginsFrom(process.env) });
       const where = config.databaseUrl === undefined ? `data in ${config.dataDir}` : 'data in PostgreSQL';
       console.log(`OpenBES ${VERSION} listening on ${server.url} (${where}); API reference at ${server.url}/api/docs`);
