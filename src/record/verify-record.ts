@@ -5,33 +5,17 @@
  * re-derived from the events and compared with the file, and every signature's binding to its step content.
  */
 import { canonicalJson, eventHash } from '../store/ledger/event-hash.ts';
-import { leafHash } from '../store/ledger/merkle.ts';
-import { ProofError, verifyInclusion } from '../store/ledger/proofs.ts';
-import { CheckpointError, parseVerifierKey, verifyCheckpoint, type Checkpoint, type NoteVerifier } from '../store/ledger/checkpoint-note.ts';
+import type { Checkpoint, NoteVerifier } from '../store/ledger/checkpoint-note.ts';
 import { deriveRecord } from './derive-record.ts';
 import { firstDifference } from './json-difference.ts';
 import { streamEvidence, type CheckedEvent } from './ledger-evidence.ts';
 import type { VerifyProblem } from '../store/ledger/verify-checks.ts';
 import { wholeStreams } from './record-context.ts';
-import { BatchRecordSchema, DERIVED_SECTIONS, type BatchRecord, type RecordEvent } from './record-schema.ts';
+import type { RecordProblem } from './record-problems.ts';
+import { BatchRecordSchema, DERIVED_SECTIONS, type BatchRecord, type DerivedRecord, type RecordEvent } from './record-schema.ts';
+import { checkProof, checkpointOf, keysFor, type KeySource } from './verify-seal.ts';
 
-export type RecordProblemKind =
-  | 'malformed'
-  | 'no_key'
-  | 'checkpoint_invalid'
-  | 'event_order'
-  | 'event_altered'
-  | 'chain_broken'
-  | 'unsealed'
-  | 'proof_invalid'
-  | 'content_mismatch'
-  | 'signature_mismatch';
-
-export interface RecordProblem {
-  readonly kind: RecordProblemKind;
-  readonly globalPosition?: number;
-  readonly message: string;
-}
+export type { RecordProblem, RecordProblemKind } from './record-problems.ts';
 
 export interface RecordReport {
   readonly ok: boolean;
@@ -39,8 +23,7 @@ export interface RecordReport {
   readonly events: number;
   readonly proofsVerified: number;
   readonly checkpoint: (Checkpoint & { readonly key: string }) | null;
-  /** Where the trusted key came from: given by the auditor, or (weaker) the record's own reference. */
-  readonly keySource: 'given' | 'record' | null;
+  readonly keySource: KeySource;
   readonly signatures: { readonly total: number; readonly valid: number };
   readonly problems: readonly RecordProblem[];
   readonly warnings: readonly string[];
@@ -49,12 +32,6 @@ export interface RecordReport {
 export interface VerifyRecordOptions {
   /** Keys the auditor trusts (the installation's published ledger.vkey). Without them the record's own key reference is used, with a warning. */
   readonly verifiers?: readonly NoteVerifier[];
-}
-
-const HEX64 = /^[0-9a-f]{64}$/;
-
-function keyName(verifier: NoteVerifier): string {
-  return `${verifier.name}+${verifier.keyId.toString('hex')}`;
 }
 
 /** Normalises a derived value to what JSON can say, for comparison with the parsed file. */
@@ -70,86 +47,17 @@ function recomputedHash(e: RecordEvent): string | undefined {
   }
 }
 
-function keysFor(record: BatchRecord, options: VerifyRecordOptions, problems: RecordProblem[], warnings: string[]): { verifiers: readonly NoteVerifier[]; source: RecordReport['keySource'] } {
-  if (options.verifiers !== undefined && options.verifiers.length > 0) return { verifiers: options.verifiers, source: 'given' };
-  const vkey = record.verification.publicKey?.vkey;
-  if (vkey === undefined) {
-    problems.push({ kind: 'no_key', message: 'no key to check the checkpoint with: the record names none; pass --key with the installation\'s ledger.vkey' });
-    return { verifiers: [], source: null };
-  }
-  try {
-    const verifier = parseVerifierKey(vkey);
-    warnings.push(`the checkpoint was checked with the key the record itself names (${keyName(verifier)}); compare it with the installation's published ledger.vkey, or pass --key`);
-    return { verifiers: [verifier], source: 'record' };
-  } catch (error) {
-    problems.push({ kind: 'no_key', message: `the record's key reference is not a verifier key: ${(error as Error).message}` });
-    return { verifiers: [], source: null };
-  }
-}
-
-function checkpointOf(record: BatchRecord, verifiers: readonly NoteVerifier[], problems: RecordProblem[]): (Checkpoint & { key: string }) | null {
-  const claimed = record.verification.checkpoint;
-  if (claimed === null) {
-    problems.push({ kind: 'unsealed', message: 'the record holds no signed checkpoint: none of its events can be proven' });
-    return null;
-  }
-  if (verifiers.length === 0) return null;
-  let checkpoint: Checkpoint;
-  try {
-    checkpoint = verifyCheckpoint(claimed.note, verifiers);
-  } catch (error) {
-    if (!(error instanceof CheckpointError)) throw error;
-    problems.push({ kind: 'checkpoint_invalid', message: `the checkpoint's signature does not verify: ${error.message}` });
-    return null;
-  }
-  if (claimed.size !== checkpoint.size || claimed.rootHash !== checkpoint.rootHash || claimed.origin !== checkpoint.origin) {
-    problems.push({ kind: 'checkpoint_invalid', message: 'the checkpoint fields of the record do not match its signed note' });
-  }
-  // Which of the trusted keys signed it, to name it in the report.
-  const signer = verifiers.find((v) => {
-    try {
-      verifyCheckpoint(claimed.note, [v]);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-  return { ...checkpoint, key: signer === undefined ? checkpoint.origin : keyName(signer) };
-}
-
-function checkProof(e: RecordEvent, hash: string, record: BatchRecord, checkpoint: Checkpoint, problems: RecordProblem[]): boolean {
-  const at = e.globalPosition;
-  if (at > checkpoint.size) {
-    problems.push({ kind: 'unsealed', globalPosition: at, message: `event ${at} is after the checkpoint (size ${checkpoint.size}): it cannot be proven; export again after the next checkpoint` });
-    return false;
-  }
-  const proof = record.verification.proofs.find((p) => p.globalPosition === at);
-  const fail = (why: string) => {
-    problems.push({ kind: 'proof_invalid', globalPosition: at, message: `event ${at} (${e.type} in ${e.streamId}) is not proven to be in the signed log: ${why}` });
-    return false;
-  };
-  if (proof === undefined) return fail('the record holds no inclusion proof for it');
-  if (proof.leafIndex !== at - 1 || proof.treeSize !== checkpoint.size) return fail('its proof is for another leaf or tree');
-  if (!proof.path.every((h) => HEX64.test(h))) return fail('its proof holds something that is not a SHA-256 hash');
-  try {
-    verifyInclusion(at - 1, checkpoint.size, leafHash(hash), proof.path.map((h) => Buffer.from(h, 'hex')), Buffer.from(checkpoint.rootHash, 'hex'));
-    return true;
-  } catch (error) {
-    if (error instanceof ProofError) return fail(error.message);
-    throw error;
-  }
-}
-
 /** The batch a record's events are of: the one batch stream that begins with BatchCreated. */
 function batchIdOf(events: readonly RecordEvent[]): string | undefined {
   const created = events.filter((e) => e.type === 'BatchCreated' && e.streamId.startsWith('batch-'));
   return created.length === 1 ? created[0]!.streamId.slice('batch-'.length) : undefined;
 }
 
+/** Derives the record again from its events and compares every section; checks signatures as derived. */
 function checkContent(input: Record<string, unknown>, record: BatchRecord, batchId: string, problems: RecordProblem[], warnings: string[]): { total: number; valid: number } {
-  let derived;
+  let derived: DerivedRecord;
   try {
-    derived = asJson(deriveRecord(batchId, record.auditTrail)) as Record<string, unknown>;
+    derived = asJson(deriveRecord(batchId, record.auditTrail)) as DerivedRecord;
   } catch (error) {
     problems.push({ kind: 'content_mismatch', message: `the record's events cannot be read as the record of batch ${batchId}: ${(error as Error).message}` });
     return { total: 0, valid: 0 };
@@ -158,9 +66,10 @@ function checkContent(input: Record<string, unknown>, record: BatchRecord, batch
     const where = firstDifference(input[section], derived[section], section);
     if (where !== undefined) problems.push({ kind: 'content_mismatch', message: `${where} does not say what the record's events say: the file was edited` });
   }
+  // From the derivation, not the file: what the events say about each signature is what counts.
   let total = 0;
   let valid = 0;
-  for (const step of record.sections.flatMap((s) => s.steps)) {
+  for (const step of derived.sections.flatMap((s) => s.steps)) {
     for (const s of step.signatures) {
       total++;
       const what = `the "${s.meaning}" signature of ${s.name} on step "${step.id}" (event ${s.position})`;
@@ -173,6 +82,7 @@ function checkContent(input: Record<string, unknown>, record: BatchRecord, batch
       } else valid++;
     }
   }
+  if (derived.header.status !== 'completed') warnings.push(`batch ${batchId} was ${derived.header.status.replace('_', ' ')} when exported: later events are not in this record`);
   return { total, valid };
 }
 
@@ -237,7 +147,6 @@ export function verifyBatchRecord(input: unknown, options: VerifyRecordOptions =
 
   const signatures = checkContent(input as Record<string, unknown>, record, batchId, problems, warnings);
   for (const p of record.verification.problems) warnings.push(`the exporting server reported: ${p}`);
-  if (record.header.status !== 'completed') warnings.push(`batch ${batchId} was ${record.header.status.replace('_', ' ')} when exported: later events are not in this record`);
   problems.sort((a, b) => (a.globalPosition ?? Infinity) - (b.globalPosition ?? Infinity));
   return report({ batchId, events: events.length, proofsVerified, checkpoint, keySource: keys.source, signatures });
 }
