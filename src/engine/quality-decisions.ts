@@ -80,7 +80,7 @@ export async function executeDecisionCommand(engine: Engine, decisionId: string,
  */
 export async function requestProcedureApproval(engine: Engine, routing: RoutingConfig, procedure: string, version: number, actor: Actor, options?: CommandOptions): Promise<Outcome> {
   const state = await engine.load<ProcedureState>('procedure', procedure);
-  const command = procedureApprovalRequest(routing, actor.site, state.version > 0 ? state.state : { ...state.state, procedure }, version, engine.now());
+  const command = procedureApprovalRequest(routing, actor.site, state.version > 0 ? state.state : { ...state.state, procedure }, version);
   if (command === undefined) throw new Error(`routing has no rule for procedure_approval at site ${actor.site}`);
   return executeDecisionCommand(engine, command.data.decisionId, command, actor, options);
 }

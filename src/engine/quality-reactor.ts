@@ -139,7 +139,9 @@ export function createQualityReactor(options: ReactorOptions): QualityReactor {
       }
       case 'BatchReleased':
       case 'BatchRejected': {
-        if (data.decisionId === undefined) await withdraw(event, decisionIdFor('batch_release', id), `batch ${id} was ${event.type === 'BatchReleased' ? 'released' : 'rejected'} directly`);
+        // Decided without its release task (directly, or rejected by a deviation's disposition): the task is moot.
+        const release = decisionIdFor('batch_release', id);
+        if (data.decisionId !== release) await withdraw(event, release, `batch ${id} was ${event.type === 'BatchReleased' ? 'released' : 'rejected'} without its release decision`);
         const batch = (await load<BatchState>('batch', id)).state;
         // A batch rejected before it completed still ends: it counts for the CAPAs that watch it.
         if (event.type === 'BatchRejected' && batch.status !== 'completed') await feedCapas(event, id, String(data.at));

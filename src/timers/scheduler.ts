@@ -49,7 +49,8 @@ export function createTimerScheduler(options: SchedulerOptions): TimerScheduler 
       const tried = new Set<string>();
       for (;;) {
         const now = options.clock().toISOString();
-        // A timer that failed in this pass waits for the next one rather than being retried at once.
+        // A timer that failed in this pass is not fired again in it: claimed once more here, it stays held
+        // until its lease runs out, which is its back-off before the next try.
         const claimed = (await options.timers.claimDue(now, options.owner, leaseMs, batch)).filter((t) => !tried.has(t.key));
         if (claimed.length === 0) break;
         for (const timer of claimed) {

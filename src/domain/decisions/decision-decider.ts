@@ -73,6 +73,10 @@ function route(state: DecisionState, command: RouteDecision, ctx: DecisionContex
     const conflict = assigneeConflict(c.conflicts, r.assignee, `the ${KIND_WORDS[c.subject.kind]} ${c.subject.id}`);
     if (conflict) return { ok: false, refusal: conflict };
   }
+  // Server time only: a person's routing starts now; the automation dates it from the event that called for it.
+  if (c.from !== undefined && (!ctx.actor.roles.includes(SYSTEM_ROLE) || Number.isNaN(Date.parse(c.from)))) {
+    return invalid('from', 'Only the quality automation dates a decision from an earlier event.');
+  }
   const from = c.from ?? ctx.now;
   const escalations = r.escalate.map((e) => ({ at: addMs(from, e.afterMs), role: e.role, ...(e.assignee !== undefined ? { assignee: e.assignee } : {}), notify: [...(e.notify ?? [])] }));
   return accept({

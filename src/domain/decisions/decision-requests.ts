@@ -27,10 +27,11 @@ export function decisionIdFor(kind: DecisionKind, subjectId: string, round?: num
   return `${prefix[kind]}-${subjectId}${round !== undefined ? `-r${round}` : ''}`;
 }
 
-function request(config: RoutingConfig, site: string, subject: DecisionSubject, people: readonly Conflict[], from: string, round?: number, category?: string): RouteDecision | undefined {
+/** `from`: when the clock starts — the event that called for it (the automation); absent: when it is routed. */
+function request(config: RoutingConfig, site: string, subject: DecisionSubject, people: readonly Conflict[], from: string | undefined, round?: number, category?: string): RouteDecision | undefined {
   const route = routeFor(config, site, subject.kind, { ...(subject.severity ? { severity: subject.severity } : {}), ...(category ? { category } : {}) });
   if (route === undefined) return undefined;
-  return { type: 'RouteDecision', data: { decisionId: decisionIdFor(subject.kind, subject.id, round), site, subject, route, conflicts: conflicts(people), from } };
+  return { type: 'RouteDecision', data: { decisionId: decisionIdFor(subject.kind, subject.id, round), site, subject, route, conflicts: conflicts(people), ...(from !== undefined ? { from } : {}) } };
 }
 
 function deviationPeople(d: DeviationState): Conflict[] {
@@ -69,8 +70,8 @@ export function changeApprovalRequest(config: RoutingConfig, change: ChangeState
   return request(config, change.site, subject, [{ personId: change.author, code: 'author_cannot_approve', reason: `requested change ${change.id}` }, ...drafter(procedure, change.version)], from);
 }
 
-/** Approval of a version submitted outside change control. */
-export function procedureApprovalRequest(config: RoutingConfig, site: string, procedure: ProcedureState, version: number, from: string): RouteDecision | undefined {
+/** Approval of a version submitted outside change control (asked for by a person: the clock starts when routed). */
+export function procedureApprovalRequest(config: RoutingConfig, site: string, procedure: ProcedureState, version: number, from?: string): RouteDecision | undefined {
   const code = procedure.procedure ?? '';
   const subject: DecisionSubject = { kind: 'procedure_approval', id: code, version, title: `approval of ${code} version ${version}` };
   return request(config, site, subject, drafter(procedure, version), from, version);

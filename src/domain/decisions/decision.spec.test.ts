@@ -11,6 +11,7 @@ import { evolveDecision, initialDecisionState, isOverdue } from './decision-stat
 import { nextDecisionTimer } from './decision-timers.ts';
 import type { Conflict } from './segregation.ts';
 import type { DecisionSubject } from './subjects.ts';
+import type { Actor } from '../shared/decider.ts';
 import { at, contextOf, HOUR, spec, T0, who } from '../quality/test-quality.ts';
 
 const decisions = spec(decideDecision, evolveDecision, initialDecisionState);
@@ -89,9 +90,10 @@ describe('routing a decision', () => {
     ['no due time', { route: { ...route, dueInMs: 0 } }, 'route.dueInMs'],
     ['escalations out of order', { route: { ...route, escalate: [{ afterMs: 2 * HOUR, role: 'qa-lead' }, { afterMs: HOUR, role: 'leader' }] } }, 'route.escalate'],
     ['an unknown kind', { subject: { ...subject, kind: 'lunch' as never } }, 'subject.kind'],
+    ['a person dating it back', { from: at(-48) }, 'from', who.quinn],
     ['an unknown segregation rule', { conflicts: [{ personId: 'u-x', code: 'friends' as never, reason: 'x' }] }, 'conflicts'],
-  ])('refuses %s (invalid_value)', (_name, over, field) => {
-    expect(decisions.given([]).when(routeCommand(over), contextOf(who.quality)).thenRefused('invalid_value').details).toMatchObject({ field });
+  ] as [string, Partial<RouteDecision['data']>, string, Actor?][])('refuses %s (invalid_value)', (_name, over, field, actor = who.quality) => {
+    expect(decisions.given([]).when(routeCommand(over), contextOf(actor)).thenRefused('invalid_value').details).toMatchObject({ field });
   });
 
   it('refuses to assign it from the start to someone whose work it judges (author_cannot_approve)', () => {

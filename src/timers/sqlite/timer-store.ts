@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { TimerRow, TimerStore, TimerSync } from '../timer-store.ts';
 import { timerMigrations } from './migrations.ts';
 
-const BUSY_RETRIES = 200;
+const BUSY_RETRIES = 1000;
 const BUSY_PAUSE_MS = 10;
 
 interface Raw {
