@@ -12,6 +12,7 @@ import { restoreCommand } from './commands/restore.ts';
 import { procedureCommand } from './commands/procedure.ts';
 import { userCommand } from './commands/user.ts';
 import { exportCommand } from './commands/export.ts';
+import { initCommand } from './commands/init.ts';
 import { VERSION } from '../version.ts';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -28,7 +29,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ outputError: (text, write) => write(text) });
-  for (const add of [serveCommand, verifyCommand, checkpointCommand, backupCommand, restoreCommand, procedureCommand, userCommand, exportCommand]) {
+  for (const add of [serveCommand, verifyCommand, checkpointCommand, backupCommand, restoreCommand, procedureCommand, userCommand, exportCommand, initCommand]) {
     program.addCommand(add(setExit).exitOverride());
   }
   try {

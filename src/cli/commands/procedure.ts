@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { parseProcedure, type Diagnostic } from '../../domain/procedure/parse.ts';
+import { publishCommand } from './procedure-publish.ts';
 
 /** One line per problem, as compilers print them, so editors and CI can link to the place. */
 export function formatDiagnostic(d: Diagnostic): string {
@@ -45,5 +46,5 @@ export function procedureCommand(setExit: (code: number) => void): Command {
       }
       setExit(errors === 0 ? 0 : 1);
     });
-  return new Command('procedure').description('work with procedure definitions (the procedure language)').addCommand(checkCommand);
+  return new Command('procedure').description('work with procedure definitions (the procedure language)').addCommand(checkCommand).addCommand(publishCommand(setExit));
 }
