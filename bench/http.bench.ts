@@ -8,11 +8,12 @@
  * the operator signed in with a session cookie and CSRF token, exactly as the browser does.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { cpus, loadavg } from 'node:os';
 import type { BenchContext, BenchResult } from './run.ts';
+import { inParallel } from './engine/plant-lines.ts';
 import { loadConfig } from '../src/config.ts';
 import { startServer } from '../src/server/start-server.ts';
 import { executeBatchCommand } from '../src/engine/batch-commands.ts';
@@ -34,18 +35,22 @@ interface LoadFigures {
   readonly statusCodes: Record<string, { count: number }>;
 }
 
-async function load(repoRoot: string, options: Record<string, unknown>): Promise<LoadFigures> {
-  const { stdout } = await run$(process.execPath, [join(repoRoot, 'bench/http/load.mjs'), JSON.stringify(options)], { maxBuffer: 64 * 1024 * 1024 });
+async function load(repoRoot: string, scratch: string, options: Record<string, unknown>): Promise<LoadFigures> {
+  // Thousands of paths do not fit on a command line: the options travel in a file.
+  const file = join(scratch, 'load-options.json');
+  await writeFile(file, JSON.stringify(options));
+  const { stdout } = await run$(process.execPath, [join(repoRoot, 'bench/http/load.mjs'), file], { maxBuffer: 64 * 1024 * 1024 });
   return JSON.parse(stdout) as LoadFigures;
 }
 
 export async function run(context: BenchContext): Promise<BenchResult> {
   const { log, repoRoot, quick } = context;
-  const batches = quick ? 600 : 4_000;
+  const batches = quick ? 600 : 2_000;
   const connections = [1, 10, 50];
   const dir = await mkdtemp(join(context.resultsDir, 'http-bench.tmp-'));
   const config = loadConfig({ data: dir, port: 0 }, { BES_LEDGER_NAME: 'bench', BES_CHECKPOINT_EVERY_SECONDS: '0' });
-  const server = await startServer({ config, log: () => {} });
+  // No request log: writing a line per request would be part of what is measured.
+  const server = await startServer({ config, log: () => {}, logger: { info: () => {}, error: (...args: unknown[]) => console.error(...args) } });
   try {
     const password = (u: string) => server.demo!.people.find((p) => p.username === u)!.password;
     const { engine } = server;
@@ -53,10 +58,9 @@ export async function run(context: BenchContext): Promise<BenchResult> {
     const sam = await actorOf(engine, 'sam', DEMO_SITE);
     const olivia = await actorOf(engine, 'olivia', DEMO_SITE);
     // Batches whose line clearance waits for completion: only the booth, no equipment, so they never contend.
-    const ids: string[] = [];
+    const ids = Array.from({ length: batches * connections.length }, (_, i) => `HTTP-${String(i).padStart(6, '0')}`);
     const t0 = Date.now();
-    for (let i = 0; i < batches * connections.length; i++) {
-      const batchId = `HTTP-${String(i).padStart(6, '0')}`;
+    await inParallel(ids, 64, async (batchId) => {
       for (const [actor, command] of [
         [sam, { type: 'CreateBatch', data: { batchId, site: DEMO_SITE, procedure: PX10_PROCEDURE, version, batchSize: 150_000 } }],
         [olivia, { type: 'StartStep', data: { stepId: 'line-clearance' } }],
@@ -66,8 +70,7 @@ export async function run(context: BenchContext): Promise<BenchResult> {
         const outcome = await executeBatchCommand(engine, batchId, command, actor);
         if (!outcome.ok) throw new Error(`preparing ${batchId}: ${outcome.refusal.message}`);
       }
-      ids.push(batchId);
-    }
+    });
     log(`http: ${ids.length} batches prepared in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
     const login = await fetch(`${server.url}/api/session`, {
@@ -83,8 +86,8 @@ export async function run(context: BenchContext): Promise<BenchResult> {
     const rows: Record<string, unknown>[] = [];
     for (const [k, c] of connections.entries()) {
       const paths = ids.slice(k * batches, (k + 1) * batches).map((id) => `/api/batches/${id}/steps/line-clearance/complete`);
-      const health = await load(repoRoot, { url: `${server.url}/api/health`, connections: c, duration: quick ? 2 : 5 });
-      const complete = await load(repoRoot, { url: server.url, method: 'POST', headers, body: '{}', paths, connections: c, amount: paths.length });
+      const health = await load(repoRoot, dir, { url: `${server.url}/api/health`, connections: c, duration: quick ? 2 : 5 });
+      const complete = await load(repoRoot, dir, { url: server.url, method: 'POST', headers, body: '{}', paths, connections: c, amount: paths.length });
       if (complete.non2xx > 0 || complete.errors > 0) throw new Error(`step completion: ${complete.non2xx} non-2xx, ${complete.errors} errors: ${JSON.stringify(complete.statusCodes)}`);
       const row = {
         connections: c,

@@ -1,11 +1,12 @@
 // The load generator, run as its own process so it never shares a CPU budget with the server's event loop
 // unseen: `node bench/http/load.mjs '<json options>'` prints one JSON line with autocannon's figures.
-//   { url, method, headers, body, paths?: string[], connections, amount?, duration? }
+//   node bench/http/load.mjs OPTIONS.json, with { url, method, headers, body, paths?: string[], connections, amount?, duration? }
 // With `paths`, every request takes the next path (each batch's step is completed once).
 import process from 'node:process';
+import { readFile } from 'node:fs/promises';
 import autocannon from 'autocannon';
 
-const options = JSON.parse(process.argv[2]);
+const options = JSON.parse(await readFile(process.argv[2], 'utf8'));
 let next = 0;
 const paths = options.paths;
 const result = await autocannon({

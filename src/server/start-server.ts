@@ -26,6 +26,7 @@ import { registerStreamRoutes } from './stream/stream-routes.ts';
 import { createAuthentication, createSigner, registerAuthRoutes } from './auth/index.ts';
 import type { AccessTable } from './access.ts';
 import { createApp } from './app.ts';
+import type { Logger } from './hygiene.ts';
 import { registerDemoRoutes } from './demo-routes.ts';
 import { VERSION } from '../version.ts';
 import { openTimerStore } from '../timers/open-timer-store.ts';
@@ -39,6 +40,8 @@ export interface ServerOptions {
   readonly log?: (line: string) => void;
   /** Folder of the example procedures the demo publishes. */
   readonly proceduresDir?: string;
+  /** The HTTP request log (default: the console). */
+  readonly logger?: Logger;
   /** Decision routing (default BES_ROUTING, else config/routing.example.yaml). */
   readonly routingFile?: string;
 }
@@ -125,6 +128,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       corsOrigins: options.corsOrigins ?? [],
       now: () => new Date(),
       access: MODULE_ACCESS,
+      ...(options.logger ? { logger: options.logger } : {}),
       registerPerson: (person, actor, opts) => registerPerson(identity.identity, person, actor, opts),
       registerPublicRoutes: (api) => {
         registerDemoRoutes(api, () => demo);
