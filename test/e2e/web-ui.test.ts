@@ -6,7 +6,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { browserTestsRun, launchBrowser, screenshot } from './harness/browser.ts';
-import { signIn, type Person } from './harness/people.ts';
+import { callApi, signIn, type Person } from './harness/people.ts';
 import { buildWebIfStale, demoPasswords, startServer, waitUntilQuiet, type RunningServer } from './harness/server.ts';
 
 const BROKEN_PROCEDURE = `procedure: BROKEN-E2E
@@ -73,7 +73,7 @@ describe.runIf(browserTestsRun())('the web UI', () => {
 
   it('a supervisor verifies the line clearance with a signature', async () => {
     const sam = await as('sam');
-    const running = (await (await sam.context.request.get('/api/batches?status=in_progress')).json()) as { items: { id: string }[] };
+    const running = (await callApi(sam, 'GET', '/api/batches?status=in_progress')).body as { items: { id: string }[] };
     batchId = running.items.map((b) => b.id).find((id) => id.endsWith('-1'))!;
     expect(batchId).toMatch(/^PX10-\d{6}-1$/);
     await sam.page.goto('/work');
@@ -120,9 +120,7 @@ describe.runIf(browserTestsRun())('the web UI', () => {
     await screenshot(olivia.page, '04-operator-completed');
 
     // The session ends elsewhere (signed out on another tab): the next request leads to the sign-in page.
-    const session = (await (await olivia.context.request.get('/api/session')).json()) as { csrfToken: string };
-    const ended = await olivia.context.request.delete('/api/session', { headers: { origin: server.url, 'x-csrf-token': session.csrfToken } });
-    expect(ended.ok()).toBe(true);
+    expect((await callApi(olivia, 'DELETE', '/api/session')).status).toBeLessThan(300);
     await olivia.page.getByRole('link', { name: `Batch ${batchId}` }).click();
     await olivia.page.getByRole('heading', { name: 'Sign in to OpenBES' }).waitFor();
     await olivia.page.getByText(/Your session has ended/).waitFor();
@@ -131,12 +129,8 @@ describe.runIf(browserTestsRun())('the web UI', () => {
 
   it('an operator sees a value out of specification flagged as it is typed, with its unit and limits', async () => {
     const sam = people.find((p) => p.username === 'sam')!;
-    const session = (await (await sam.context.request.get('/api/session')).json()) as { csrfToken: string };
-    const created = await sam.context.request.post('/api/batches', {
-      headers: { origin: server.url, 'x-csrf-token': session.csrfToken },
-      data: { batchId: 'PX10-E2E-2', procedure: 'PX10-COMPRESSION', version: 1, batchSize: 150000 },
-    });
-    expect(created.status()).toBe(201);
+    const created = await callApi(sam, 'POST', '/api/batches', { batchId: 'PX10-E2E-2', procedure: 'PX10-COMPRESSION', version: 1, batchSize: 150000 });
+    expect(created.status).toBe(201);
     const oscar = await as('oscar');
     await oscar.page.goto('/batches/PX10-E2E-2/steps/line-clearance');
     await oscar.page.getByRole('button', { name: 'Start step' }).click();
@@ -198,7 +192,7 @@ describe.runIf(browserTestsRun())('the web UI', () => {
     const before = Number(await prevented.textContent());
 
     // Another person, elsewhere, tries to start granulation before the dispensing is verified.
-    const oscar = people.find((p) => p.username === 'oscar')!;
+    const oscar = people.find((p) => p.username === 'oscar') ?? (await as('oscar'));
     await oscar.page.goto(`/batches/${batchId}/steps/granulate`);
     await oscar.page.getByTestId('blocker').first().waitFor();
     await oscar.page.getByLabel(/Equipment: granulator/).fill('L1-GRN-01');
