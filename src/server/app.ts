@@ -1,6 +1,6 @@
 /**
  * The HTTP application: every engine command over HTTP, its OpenAPI 3.1 document and reference, and the
- * placeholder page until the web application lands. Authentication and signing are given (src/identity
+ * browser UI (src/server/web). Authentication and signing are given (src/identity
  * implements them); everything else a request meets is wired here, in this order: request id and log,
  * security headers, CORS, body limits, the access table (authentication, then roles), media types, the
  * route's schema, the route.
